@@ -1,0 +1,4 @@
+import type { ServiceSpec } from "../types";
+
+/** The buffs system's services. */
+export const buffsServices: ServiceSpec[] = [];

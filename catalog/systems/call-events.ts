@@ -1,0 +1,4 @@
+import type { ServiceSpec } from "../types";
+
+/** The call-events system's services. */
+export const callEventsServices: ServiceSpec[] = [];

@@ -1,0 +1,4 @@
+import type { ServiceSpec } from "../types";
+
+/** The orders system's services. */
+export const ordersServices: ServiceSpec[] = [];

@@ -1,0 +1,4 @@
+import type { ServiceSpec } from "../types";
+
+/** The oversupply system's services. */
+export const oversupplyServices: ServiceSpec[] = [];

@@ -1,0 +1,4 @@
+import type { ServiceSpec } from "../types";
+
+/** The todo system's services. */
+export const todoServices: ServiceSpec[] = [];

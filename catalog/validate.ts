@@ -1,0 +1,149 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { DependencyKind, EnvSource, ServiceSpec } from "./types";
+
+/** Thrown when the catalog is malformed; the message names the offending field. */
+export class CatalogError extends Error {
+  override name = "CatalogError";
+}
+
+const NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const KINDS = new Set(["service", "worker", "job"]);
+const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+const DEPENDENCIES: readonly DependencyKind[] = ["mysql", "redis", "activemq", "dynamodb"];
+
+/**
+ * Checks every entry and the relations between entries. Returns the catalog unchanged, or throws
+ * a CatalogError such as `catalog: order-api.scaling.min: must be at most scaling.max (3 > 2)`.
+ */
+export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: string): readonly ServiceSpec[] {
+  const names = new Set<string>();
+  const ports = new Map<number, string>();
+  const secretOwners = new Map<string, string>();
+  services.forEach((s, index) => {
+    const at = (field: string) =>
+      `catalog: ${typeof s?.name === "string" ? s.name : `services[${index}]`}.${field}`;
+    const fail = (field: string, problem: string): never => {
+      throw new CatalogError(`${at(field)}: ${problem}`);
+    };
+    if (typeof s !== "object" || s === null)
+      throw new CatalogError(`catalog: services[${index}]: must be an object`);
+    if (typeof s.name !== "string" || !NAME.test(s.name)) {
+      fail("name", `must be 3-40 lowercase letters, digits or dashes (got ${JSON.stringify(s.name)})`);
+    }
+    if (names.has(s.name)) fail("name", "is used by another service");
+    names.add(s.name);
+    if (typeof s.system !== "string" || !NAME.test(s.system))
+      fail("system", "must be a lowercase DNS-safe name");
+    if (!KINDS.has(s.kind))
+      fail("kind", `must be one of ${[...KINDS].join(", ")} (got ${JSON.stringify(s.kind)})`);
+    if (typeof s.description !== "string" || s.description.length < 10)
+      fail("description", "must say what the service does");
+    if (typeof s.entry !== "string" || !s.entry.endsWith(".ts")) fail("entry", "must be a .ts file path");
+    if (repoRoot && !existsSync(join(repoRoot, s.entry))) fail("entry", `file ${s.entry} does not exist`);
+    if (!Number.isInteger(s.port) || s.port < 1024 || s.port > 65535)
+      fail("port", `must be an integer in 1024-65535 (got ${s.port})`);
+    const owner = ports.get(s.port);
+    if (owner) fail("port", `${s.port} is already used by ${owner}`);
+    ports.set(s.port, s.name);
+    for (const probe of ["liveness", "readiness"] as const) {
+      if (typeof s.health?.[probe] !== "string" || !s.health[probe].startsWith("/"))
+        fail(`health.${probe}`, "must be a path starting with /");
+    }
+    if (typeof s.metricsPath !== "string" || !s.metricsPath.startsWith("/"))
+      fail("metricsPath", "must be a path starting with /");
+    if (!Array.isArray(s.publicRoutes)) fail("publicRoutes", "must be an array");
+    s.publicRoutes.forEach((r, i) => {
+      if (!METHODS.has(r.method))
+        fail(`publicRoutes[${i}].method`, `must be one of ${[...METHODS].join(", ")}`);
+      if (typeof r.path !== "string" || !r.path.startsWith("/"))
+        fail(`publicRoutes[${i}].path`, "must start with /");
+    });
+    if (s.publicRoutes.length > 0 && s.kind === "job")
+      fail("publicRoutes", "a job cannot have public routes");
+    if (s.ingressPrefix !== undefined && !/^\/[a-z0-9-/]*$/.test(s.ingressPrefix))
+      fail("ingressPrefix", "must be a path such as /orders");
+    const b = s.scaling;
+    if (typeof b !== "object" || b === null) fail("scaling", "is required");
+    if (!Number.isInteger(b.min) || b.min < 0)
+      fail("scaling.min", `must be a whole number ≥ 0 (got ${b.min})`);
+    if (!Number.isInteger(b.max) || b.max < 1)
+      fail("scaling.max", `must be a whole number ≥ 1 (got ${b.max})`);
+    if (b.min > b.max) fail("scaling.min", `must be at most scaling.max (${b.min} > ${b.max})`);
+    if (!(b.cpuTarget > 0 && b.cpuTarget <= 100))
+      fail("scaling.cpuTarget", `must be a percentage in (0, 100] (got ${b.cpuTarget})`);
+    if (b.requestsPerTarget !== undefined && !(b.requestsPerTarget > 0))
+      fail("scaling.requestsPerTarget", "must be positive");
+    if (!(s.resources?.cpu >= 64) || !(s.resources?.memory >= 64))
+      fail("resources", "cpu (millicores) and memory (MiB) must each be ≥ 64");
+    if (typeof s.uses !== "object" || s.uses === null) fail("uses", "is required (use {} for none)");
+    for (const key of Object.keys(s.uses)) {
+      if (!DEPENDENCIES.includes(key as DependencyKind))
+        fail(`uses.${key}`, `unknown dependency; known: ${DEPENDENCIES.join(", ")}`);
+    }
+    s.uses.dynamodb?.tables.forEach((t, i) => {
+      if (!/^[A-Za-z0-9_.-]{3,255}$/.test(t.name))
+        fail(`uses.dynamodb.tables[${i}].name`, "is not a valid table name");
+      if (!(t.readCapacity >= 1 && t.writeCapacity >= 1))
+        fail(`uses.dynamodb.tables[${i}]`, "read and write capacity must be ≥ 1");
+    });
+    if (!Array.isArray(s.calls)) fail("calls", "must be an array of service names");
+    for (const [variable, source] of Object.entries(s.env ?? {})) {
+      if (!ENV_NAME.test(variable)) fail(`env.${variable}`, "must be an UPPER_SNAKE_CASE name");
+      checkSource(source, s, (problem) => fail(`env.${variable}`, problem));
+      if (source.from === "secret") {
+        const other = secretOwners.get(source.name);
+        if (other && other !== s.system)
+          fail(`env.${variable}`, `secret ${source.name} already belongs to system ${other}`);
+        secretOwners.set(source.name, s.system);
+      }
+    }
+  });
+  for (const s of services) {
+    for (const target of s.calls) {
+      if (!names.has(target))
+        throw new CatalogError(`catalog: ${s.name}.calls: unknown service ${JSON.stringify(target)}`);
+    }
+    for (const [variable, source] of Object.entries(s.env)) {
+      if (source.from === "service" && !names.has(source.service)) {
+        throw new CatalogError(
+          `catalog: ${s.name}.env.${variable}: unknown service ${JSON.stringify(source.service)}`,
+        );
+      }
+      if (source.from === "service" && !s.calls.includes(source.service)) {
+        throw new CatalogError(
+          `catalog: ${s.name}.env.${variable}: ${source.service} must also be listed in calls`,
+        );
+      }
+    }
+  }
+  return services;
+}
+
+function checkSource(source: EnvSource, s: ServiceSpec, fail: (problem: string) => never): void {
+  if (typeof source !== "object" || source === null || typeof source.from !== "string")
+    fail("must be an env source object");
+  switch (source.from) {
+    case "literal":
+      if (typeof source.value !== "string") fail("literal value must be a string");
+      return;
+    case "mysql":
+    case "redis":
+    case "activemq":
+    case "dynamodb":
+      if (!s.uses[source.from])
+        fail(`reads ${source.from} but the service does not declare uses.${source.from}`);
+      if (source.from === "mysql" && source.field === "tlsCa" && !s.uses.mysql?.tls)
+        fail("tlsCa needs uses.mysql.tls = true");
+      return;
+    case "service":
+    case "platform":
+      return;
+    case "secret":
+      if (!NAME.test(source.name)) fail("secret name must be a lowercase DNS-safe name");
+      return;
+    default:
+      fail(`unknown source ${JSON.stringify((source as { from: unknown }).from)}`);
+  }
+}

@@ -33,23 +33,53 @@ describe("service catalog", () => {
 
   const broken: [string, Partial<ServiceSpec> | ((s: ServiceSpec) => unknown), RegExp][] = [
     ["a bad name", { name: "Bad_Name" }, /Bad_Name\.name: must be 3-40 lowercase/],
-    ["min above max", { scaling: { min: 3, max: 2, cpuTarget: 50 } }, /sample-api\.scaling\.min: must be at most scaling\.max \(3 > 2\)/],
+    [
+      "min above max",
+      { scaling: { min: 3, max: 2, cpuTarget: 50 } },
+      /sample-api\.scaling\.min: must be at most scaling\.max \(3 > 2\)/,
+    ],
     ["a privileged port", { port: 80 }, /sample-api\.port/],
-    ["a health path without a slash", { health: { liveness: "healthz", readiness: "/readyz" } }, /sample-api\.health\.liveness/],
-    ["an unknown dependency", { uses: { postgres: {} } as never }, /sample-api\.uses\.postgres: unknown dependency/],
-    ["an env var reading an undeclared dependency", { env: { DBHOST: { from: "mysql", field: "host" } } }, /sample-api\.env\.DBHOST: reads mysql/],
+    [
+      "a health path without a slash",
+      { health: { liveness: "healthz", readiness: "/readyz" } },
+      /sample-api\.health\.liveness/,
+    ],
+    [
+      "an unknown dependency",
+      { uses: { postgres: {} } as never },
+      /sample-api\.uses\.postgres: unknown dependency/,
+    ],
+    [
+      "an env var reading an undeclared dependency",
+      { env: { DBHOST: { from: "mysql", field: "host" } } },
+      /sample-api\.env\.DBHOST: reads mysql/,
+    ],
     ["a call to an unknown service", { calls: ["ghost"] }, /sample-api\.calls: unknown service "ghost"/],
-    ["a lower-case env name", { env: { port: { from: "platform", field: "port" } } }, /sample-api\.env\.port/],
-    ["a missing entry file", { entry: "apps/nowhere/main.ts" }, /sample-api\.entry: file apps\/nowhere\/main\.ts does not exist/],
+    [
+      "a lower-case env name",
+      { env: { port: { from: "platform", field: "port" } } },
+      /sample-api\.env\.port/,
+    ],
+    [
+      "a missing entry file",
+      { entry: "apps/nowhere/main.ts" },
+      /sample-api\.entry: file apps\/nowhere\/main\.ts does not exist/,
+    ],
   ];
   for (const [what, change, message] of broken) {
     it(`rejects ${what}, naming the field`, () => {
       const entry = typeof change === "function" ? sample() : sample(change);
-      assert.throws(() => validateCatalog([entry], repoRoot), (e: unknown) => e instanceof CatalogError && message.test(e.message));
+      assert.throws(
+        () => validateCatalog([entry], repoRoot),
+        (e: unknown) => e instanceof CatalogError && message.test(e.message),
+      );
     });
   }
 
   it("rejects two services on one port", () => {
-    assert.throws(() => validateCatalog([sample(), sample({ name: "other-api" })]), /other-api\.port: 9000 is already used by sample-api/);
+    assert.throws(
+      () => validateCatalog([sample(), sample({ name: "other-api" })]),
+      /other-api\.port: 9000 is already used by sample-api/,
+    );
   });
 });

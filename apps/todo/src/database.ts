@@ -1,0 +1,124 @@
+import { createPool, type Pool, type PoolOptions, type SslOptions } from "mysql2/promise";
+import type { DatabaseConfig, DatabaseTls } from "./config";
+
+/** The mysql2 TLS options for a mode: the certificate is always verified; the host name too for verify-identity. */
+export function sslOptions(tls: DatabaseTls): SslOptions {
+  return {
+    ca: tls.ca,
+    rejectUnauthorized: true,
+    verifyIdentity: tls.mode === "verify-identity",
+    minVersion: "TLSv1.2",
+  };
+}
+
+export function poolOptions(config: DatabaseConfig): PoolOptions {
+  return {
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    ...(config.tls ? { ssl: sslOptions(config.tls) } : {}),
+    connectionLimit: config.poolSize,
+    maxIdle: config.poolSize,
+    idleTimeout: 60_000,
+    connectTimeout: config.connectTimeoutMs,
+    // Bounded, so a request fails fast with 503 instead of queueing forever behind an outage.
+    queueLimit: config.poolSize * 20,
+    enableKeepAlive: true,
+    charset: "utf8mb4_unicode_ci",
+    // DATETIME columns hold UTC; read and write them as such whatever the host's zone.
+    timezone: "Z",
+    dateStrings: false,
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+  };
+}
+
+export function createDatabasePool(config: DatabaseConfig): Pool {
+  return createPool(poolOptions(config));
+}
+
+/** Error codes meaning "the database cannot be reached right now", as opposed to a bad query. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CONNECTION_KILLED",
+  "ER_QUERY_INTERRUPTED",
+  "ER_LOCK_WAIT_TIMEOUT",
+  "ER_OPTION_PREVENTS_STATEMENT",
+]);
+
+interface DriverError {
+  code?: string;
+  fatal?: boolean;
+  message?: string;
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as DriverError | undefined;
+  if (!e || typeof e !== "object") return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (e.fatal === true) return true;
+  return /queue limit reached|pool is closed/i.test(e.message ?? "");
+}
+
+/** TLS errors that retrying cannot fix: the certificate is not trusted, or names another host. */
+const CERTIFICATE_CODES = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "HANDSHAKE_NO_SSL_SUPPORT",
+]);
+
+/**
+ * Errors that make start-up give up at once with a clear message instead of retrying: an
+ * untrusted certificate, a server without TLS, refused credentials, a missing database.
+ */
+export function startupFailure(error: unknown, config: DatabaseConfig): Error | undefined {
+  const e = error as DriverError & { errno?: number };
+  const code = e?.code ?? "";
+  const where = `${config.host}:${config.port}`;
+  if (CERTIFICATE_CODES.has(code)) {
+    if (code === "HANDSHAKE_NO_SSL_SUPPORT") {
+      return new Error(
+        `database TLS: the server at ${where} does not offer TLS; refusing to connect in plain text`,
+      );
+    }
+    const ca = config.tls?.caSource ?? "(no CA)";
+    const detail =
+      code === "ERR_TLS_CERT_ALTNAME_INVALID"
+        ? `the certificate does not name the host ${config.host} (use DB_TLS_MODE=verify-ca to check the chain only)`
+        : `the server certificate is not trusted by the CA bundle ${ca}`;
+    return new Error(`database TLS: ${detail}: ${e.message} [${code}]`);
+  }
+  if (code === "ER_ACCESS_DENIED_ERROR" || code === "ER_DBACCESS_DENIED_ERROR") {
+    return new Error(`database: access denied for user ${config.user} at ${where}: ${e.message}`);
+  }
+  if (/insecure transport/i.test(e.message ?? "")) {
+    return new Error(
+      `database: the server at ${where} requires TLS; set DB_TLS_CA (and DB_TLS_MODE): ${e.message}`,
+    );
+  }
+  if (code === "ER_BAD_DB_ERROR") return new Error(`database: ${e.message} at ${where}`);
+  if (code === "HANDSHAKE_SSL_ERROR")
+    return new Error(`database TLS: handshake with ${where} failed: ${e.message}`);
+  return undefined;
+}

@@ -1,4 +1,40 @@
 import type { ServiceSpec } from "../types";
 
 /** The todo system's services. */
-export const todoServices: ServiceSpec[] = [];
+export const todoServices: ServiceSpec[] = [
+  {
+    name: "todo",
+    system: "todo",
+    kind: "service",
+    description:
+      "TODO application: a REST API for tasks and the web page that uses it, on MySQL over verified TLS.",
+    entry: "apps/todo/src/main.ts",
+    port: 3000,
+    health: { liveness: "/healthz", readiness: "/readyz" },
+    metricsPath: "/metrics",
+    publicRoutes: [
+      { method: "GET", path: "/" },
+      { method: "GET", path: "/todos" },
+      { method: "POST", path: "/todos" },
+      { method: "GET", path: "/todos/:id" },
+      { method: "PATCH", path: "/todos/:id" },
+      { method: "DELETE", path: "/todos/:id" },
+    ],
+    env: {
+      PORT: { from: "platform", field: "port" },
+      LOG_LEVEL: { from: "platform", field: "logLevel" },
+      DB_HOST: { from: "mysql", field: "host" },
+      DB_PORT: { from: "mysql", field: "port" },
+      DB_USER: { from: "mysql", field: "user" },
+      DB_PASSWORD: { from: "mysql", field: "password" },
+      DB_NAME: { from: "mysql", field: "database" },
+      // TLS only, the certificate verified against the CA and matched to DB_HOST.
+      DB_TLS_MODE: { from: "literal", value: "verify-identity" },
+      DB_TLS_CA: { from: "mysql", field: "tlsCa" },
+    },
+    uses: { mysql: { database: "todo", tls: true } },
+    calls: [],
+    scaling: { min: 2, max: 6, cpuTarget: 60, requestsPerTarget: 1200 },
+    resources: { cpu: 256, memory: 256 },
+  },
+];

@@ -1,0 +1,26 @@
+import { type EnvReader, readEnv } from "../../../lib/service-kit";
+
+export interface OrderApiConfig {
+  /** DynamoDB-compatible endpoint; undefined means real AWS (region and credentials from the SDK chain). */
+  dynamodbEndpoint?: string;
+  /** The orders table, hash key `order_id`. */
+  table: string;
+  /** Base URL of order-processor, used when `srvEndpoint` is not set. */
+  processorUrl: string;
+  /** DNS SRV record of order-processor (ECS service discovery); takes precedence over `processorUrl`. */
+  srvEndpoint?: string;
+  /** Time the processor has to answer an order. */
+  processorTimeoutMs: number;
+  /** Port to listen on; undefined lets the kit read PORT (0 = a free port). */
+  port?: number;
+}
+
+export function readOrderApiConfig(env: EnvReader = readEnv()): OrderApiConfig {
+  return {
+    dynamodbEndpoint: env.optional("DYNAMODB_ENDPOINT"),
+    table: env.string("DYNAMODB_TABLE", "orders"),
+    processorUrl: env.string("ORDER_PROCESSOR_URL", "http://localhost:8001"),
+    srvEndpoint: env.optional("SRV_ENDPOINT"),
+    processorTimeoutMs: env.int("ORDER_PROCESSOR_TIMEOUT_MS", 5_000, { min: 100, max: 60_000 }),
+  };
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { HttpError } from "../../../lib/service-kit";
+import type { HoldSettler } from "./compensation";
+import { isDynamoUnavailable } from "./dynamodb";
+import type { OrderRequest } from "./order-request";
+import type { Order, OrdersRepository } from "./orders-repository";
+import { type ProcessorClient, ProcessorTimeoutError, ProcessorUnreachableError } from "./processor-client";
+
+const RETRY_SOON = { "retry-after": "1" };
+
+/**
+ * Places an order: reserve stock on the processor under a fresh order id (its idempotency key),
+ * store the order, then make the sale final. If the order cannot be stored, the reservation is
+ * released before answering 503, so a failed request neither loses an acknowledged order nor
+ * leaks stock. When the processor's answer is unknown (timeout, 5xx), the reservation it may have
+ * made is released in the background.
+ */
+export class OrderPlacement {
+  constructor(
+    private readonly processor: ProcessorClient,
+    private readonly orders: OrdersRepository,
+    private readonly holds: HoldSettler,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async place(request: OrderRequest): Promise<Order> {
+    const orderId = randomUUID();
+    const { product_id } = request;
+    const answer = await this.reserve(orderId, request);
+    if (answer.kind === "rejected") throw new HttpError(answer.status, answer.detail);
+    if (answer.kind === "failed") {
+      this.holds.releaseLater(orderId, product_id);
+      if (answer.status === 503)
+        throw new HttpError(503, `Order processor unavailable: ${answer.detail}`, RETRY_SOON);
+      throw new HttpError(502, `Order processor failed: ${answer.detail}`);
+    }
+    const order: Order = {
+      order_id: orderId,
+      ...request,
+      status: "confirmed",
+      total_price: answer.total_price,
+      processed_at: answer.processed_at,
+      created_at: this.now().toISOString(),
+    };
+    try {
+      await this.orders.create(order);
+    } catch (error) {
+      const released = await this.holds.release(orderId, product_id);
+      const reason = isDynamoUnavailable(error) ? "DynamoDB unavailable" : "storing it failed";
+      throw new HttpError(
+        503,
+        `Order could not be stored (${reason}); ${released ? "the reserved stock was returned" : "the reserved stock is being returned"}`,
+        RETRY_SOON,
+      );
+    }
+    this.holds.commitLater(orderId, product_id);
+    return order;
+  }
+
+  private async reserve(orderId: string, request: OrderRequest) {
+    try {
+      return await this.processor.reserve({ order_id: orderId, ...request });
+    } catch (error) {
+      if (error instanceof ProcessorTimeoutError) {
+        this.holds.releaseLater(orderId, request.product_id);
+        throw new HttpError(504, "Order processor timed out");
+      }
+      if (error instanceof ProcessorUnreachableError) {
+        if (error.mayHaveArrived) this.holds.releaseLater(orderId, request.product_id);
+        throw new HttpError(503, "Order processor unavailable", RETRY_SOON);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { HttpError, type Service } from "../../../lib/service-kit";
+import { asServiceError } from "./dynamodb";
+import { isPlausibleOrderId, parseOrderRequest } from "./order-request";
+import type { OrdersRepository } from "./orders-repository";
+import type { OrderPlacement } from "./place-order";
+import type { ProcessorClient } from "./processor-client";
+
+export interface OrderApiParts {
+  placement: OrderPlacement;
+  orders: OrdersRepository;
+  processor: ProcessorClient;
+}
+
+export function registerOrderRoutes(service: Service, { placement, orders, processor }: OrderApiParts): void {
+  const { app, metrics } = service;
+  const outcomes = metrics.counter({
+    name: "orders_placed_total",
+    help: "Order requests by outcome: confirmed, or the status code they were refused with.",
+    labelNames: ["outcome"],
+  });
+
+  const placeOrder = async (request: { body: unknown }) => {
+    const order = parseOrderRequest(request.body);
+    try {
+      const placed = await placement.place(order);
+      outcomes.inc({ outcome: "confirmed" });
+      return placed;
+    } catch (error) {
+      outcomes.inc({ outcome: error instanceof HttpError ? String(error.status) : "500" });
+      throw error;
+    }
+  };
+  // The original (FastAPI) route was `/orders/`; both spellings are served.
+  app.post("/orders/", placeOrder);
+  app.post("/orders", placeOrder);
+
+  app.get<{ Params: { order_id: string } }>("/orders/:order_id", async (request) => {
+    const { order_id } = request.params;
+    if (!isPlausibleOrderId(order_id)) throw new HttpError(404, "Order not found");
+    let order: Awaited<ReturnType<OrdersRepository["find"]>>;
+    try {
+      order = await orders.find(order_id);
+    } catch (error) {
+      throw asServiceError(error);
+    }
+    if (!order) throw new HttpError(404, "Order not found");
+    return order;
+  });
+
+  app.get("/health", async (_request, reply) => {
+    const unhealthy = (detail: string) => reply.code(503).header("retry-after", "5").send({ detail });
+    try {
+      await orders.ping();
+    } catch (error) {
+      return unhealthy(`DynamoDB unreachable (${error instanceof Error ? error.name : String(error)})`);
+    }
+    try {
+      await processor.health();
+    } catch (error) {
+      return unhealthy(
+        `Order processor unreachable (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+    return { status: "healthy", timestamp: new Date().toISOString() };
+  });
+}

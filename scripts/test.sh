@@ -14,4 +14,5 @@ step "lint and format (biome ci)"
 biome ci --reporter=summary .
 
 step "tests (mocha)"
+if [ $# -eq 0 ]; then set -- "tests/**/*.test.ts" "policies/**/*.test.ts"; fi
 mocha "$@"

@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { HttpError, REQUEST_ID_HEADER, type ServiceMetrics } from "../../../lib/service-kit";
+import { BUFF_ID_HEADER, encodeBuffMessage, validateBuff } from "./buff";
+
+export interface Publisher {
+  /** Resolves once the broker has the message persisted (its RECEIPT); rejects when it cannot. */
+  send(destination: string, body: string, headers?: Record<string, string>): Promise<void>;
+}
+
+export interface PublishRouteOptions {
+  publisher: Publisher;
+  destination: string;
+  metrics: ServiceMetrics;
+  /** Runs before validation: the bearer token check, when a token is configured. */
+  authorize?: (request: FastifyRequest) => Promise<void>;
+}
+
+/** Seconds a client should wait before retrying while the broker is unreachable. */
+const BROKER_RETRY_AFTER_SECONDS = "5";
+
+/**
+ * `POST /buff`: validates the Buff, stamps it with an id (which makes the server's storage
+ * idempotent) and answers 200 only after the broker has persisted it.
+ */
+export function registerPublishRoute(app: FastifyInstance, options: PublishRouteOptions): void {
+  const published = options.metrics.counter({
+    name: "buffs_published_total",
+    help: "Buffs accepted and persisted by the broker.",
+  });
+  const rejected = options.metrics.counter({
+    name: "buffs_rejected_total",
+    help: "Posted Buffs refused, by reason.",
+    labelNames: ["reason"],
+  });
+  const publishFailures = options.metrics.counter({
+    name: "buffs_publish_failures_total",
+    help: "Valid Buffs that could not be handed to the broker (answered 503).",
+  });
+
+  app.post("/buff", options.authorize ? { onRequest: options.authorize } : {}, async (request) => {
+    const buff = validateBuff(request.body);
+    if (!buff.ok) {
+      rejected.inc({ reason: "invalid" });
+      throw new HttpError(400, buff.reason);
+    }
+    const id = randomUUID();
+    try {
+      await options.publisher.send(options.destination, encodeBuffMessage({ id, ...buff.value }), {
+        [BUFF_ID_HEADER]: id,
+        [REQUEST_ID_HEADER]: request.id,
+        "content-type": "application/json",
+      });
+    } catch (error) {
+      publishFailures.inc();
+      request.log.warn({ err: error }, "could not publish the buff");
+      throw new HttpError(503, "the message broker is unavailable; retry later", {
+        "retry-after": BROKER_RETRY_AFTER_SECONDS,
+      });
+    }
+    published.inc();
+    request.log.info({ buffId: id }, "buff published");
+    return { id, ...buff.value };
+  });
+}

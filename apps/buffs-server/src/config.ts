@@ -1,0 +1,43 @@
+import { readEnv } from "../../../lib/service-kit";
+import {
+  type BrokerConfig,
+  BUFFS_DEAD_LETTER_DESTINATION,
+  BUFFS_DESTINATION,
+  readBrokerConfig,
+} from "../../buffs-dashboard/src/broker-config";
+import { parseRedisHosts, type RedisNode } from "./redis-client";
+
+export interface ServerConfig {
+  port?: number;
+  mq: BrokerConfig;
+  /** The queue Buffs arrive on and where poison messages go (tests use their own names). */
+  destination: string;
+  deadLetterDestination: string;
+  /** How many unacknowledged Buffs the broker hands this consumer at once. */
+  prefetch: number;
+  db: { host: string; port: number; database: string; user: string; password: string };
+  redis: { nodes: RedisNode[]; password?: string };
+  /** Seconds the `buffs` list stays in Redis. */
+  cacheTtlSeconds: number;
+}
+
+/** The server's whole configuration, from the original's variable names. */
+export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const env = readEnv(environment);
+  return {
+    port: env.int("PORT", 8081, { min: 0, max: 65535 }),
+    mq: readBrokerConfig(env),
+    destination: BUFFS_DESTINATION,
+    deadLetterDestination: BUFFS_DEAD_LETTER_DESTINATION,
+    prefetch: env.int("MQPREFETCH", 10, { min: 1, max: 1000 }),
+    db: {
+      host: env.string("DBHOST"),
+      port: env.int("DBPORT", 3306, { min: 1, max: 65535 }),
+      database: env.string("DBNAME"),
+      user: env.string("DBUSER"),
+      password: env.string("DBPASS", ""),
+    },
+    redis: { nodes: parseRedisHosts(env.list("REDISHOSTS")), password: env.optional("REDISPASSWORD") },
+    cacheTtlSeconds: 10,
+  };
+}

@@ -1,0 +1,43 @@
+import { Cluster, Redis } from "ioredis";
+import { EnvError } from "../../../lib/service-kit";
+
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** `REDISHOSTS` items are `host` or `host:port` (default port 6379). */
+export function parseRedisHosts(items: string[]): RedisNode[] {
+  if (items.length === 0) throw new EnvError("REDISHOSTS", "REDISHOSTS must name at least one host");
+  return items.map((item) => {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(item);
+    const port = match?.[2] === undefined ? 6379 : Number(match[2]);
+    if (!match || port < 1 || port > 65535)
+      throw new EnvError(
+        "REDISHOSTS",
+        `REDISHOSTS items must be host or host:port (got ${JSON.stringify(item)})`,
+      );
+    return { host: match[1]!.replace(/^\[|\]$/g, ""), port };
+  });
+}
+
+/** Redis is a cache here: a command fails fast when it is unreachable, and the caller falls back to MySQL. */
+const FAIL_FAST = {
+  enableOfflineQueue: false,
+  commandTimeout: 500,
+  maxRetriesPerRequest: 0,
+  retryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
+} as const;
+
+/** One host: a plain client. More than one: cluster mode, as the original did. */
+export function createRedisClient(nodes: RedisNode[], password: string | undefined): Redis | Cluster {
+  if (nodes.length === 1) {
+    const [node] = nodes as [RedisNode];
+    return new Redis({ ...node, password, ...FAIL_FAST });
+  }
+  return new Cluster(nodes, {
+    enableOfflineQueue: false,
+    clusterRetryStrategy: FAIL_FAST.retryStrategy,
+    redisOptions: { password, ...FAIL_FAST },
+  });
+}

@@ -138,8 +138,12 @@ export function createService(opts: ServiceOptions): Service {
       timer = setTimeout(() => resolve("deadline"), shutdownTimeoutMs);
     });
     const closed = app.close().then(() => "closed" as const);
+    // A keep-alive connection whose request finishes during the drain would otherwise stay open
+    // until its idle timeout: close connections as soon as they become idle.
+    const idleSweeper = setInterval(() => app.server.closeIdleConnections(), 50);
     const first = await Promise.race([closed, deadline]);
     clearTimeout(timer);
+    clearInterval(idleSweeper);
     if (first === "deadline") {
       app.log.warn(
         { shutdownTimeoutMs },

@@ -39,6 +39,7 @@ export function exitGracefullyOnSignals(
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
   return () => {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
+    // Once a signal started the shutdown, the handlers stay, so a second signal still exits at once.
+    if (!shuttingDown) for (const signal of SIGNALS) process.off(signal, onSignal);
   };
 }

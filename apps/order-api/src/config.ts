@@ -13,6 +13,8 @@ export interface OrderApiConfig {
   processorTimeoutMs: number;
   /** Port to listen on; undefined lets the kit read PORT (0 = a free port). */
   port?: number;
+  /** undefined lets the kit read LOG_LEVEL. */
+  logLevel?: string;
 }
 
 export function readOrderApiConfig(env: EnvReader = readEnv()): OrderApiConfig {

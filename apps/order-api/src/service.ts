@@ -36,6 +36,7 @@ export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies
   const service = createService({
     name: "order-api",
     ...(config.port !== undefined ? { port: config.port } : {}),
+    ...(config.logLevel !== undefined ? { logLevel: config.logLevel } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     errorBody: (_status, message) => ({ detail: message }),
     // Only what this instance itself needs: a processor outage must not take order-api out of the

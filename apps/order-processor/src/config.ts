@@ -7,6 +7,8 @@ export interface ProcessorConfig {
   table: string;
   /** Port to listen on; undefined lets the kit read PORT (0 = a free port). */
   port?: number;
+  /** undefined lets the kit read LOG_LEVEL. */
+  logLevel?: string;
 }
 
 export function readProcessorConfig(env: EnvReader = readEnv()): ProcessorConfig {

@@ -19,6 +19,7 @@ export function buildOrderProcessor(config: ProcessorConfig): OrderProcessor {
   const service = createService({
     name: "order-processor",
     ...(config.port !== undefined ? { port: config.port } : {}),
+    ...(config.logLevel !== undefined ? { logLevel: config.logLevel } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     errorBody: (_status, message) => ({ detail: message }),
     readiness: { dynamodb: () => inventory.ping() },

@@ -121,7 +121,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
       destinationCidrBlock: ANYWHERE,
       gatewayId: igw.id,
     });
-    publicSubnets.forEach((s, i) => associate(`public-${i + 1}`, publicTable, s.id));
+    for (const [i, s] of publicSubnets.entries()) associate(`public-${i + 1}`, publicTable, s.id);
 
     const nats = publicSubnets.slice(0, natGateways).map((s, i) => {
       const eip = new aws.ec2.Eip(

@@ -73,52 +73,44 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /queue limit reached|pool is closed/i.test(e.message ?? "");
 }
 
-/** TLS errors that retrying cannot fix: the certificate is not trusted, or names another host. */
-const CERTIFICATE_CODES = new Set([
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_SIGNATURE_FAILURE",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "HANDSHAKE_NO_SSL_SUPPORT",
-]);
-
 /**
  * Errors that make start-up give up at once with a clear message instead of retrying: an
  * untrusted certificate, a server without TLS, refused credentials, a missing database.
  */
 export function startupFailure(error: unknown, config: DatabaseConfig): Error | undefined {
-  const e = error as DriverError & { errno?: number };
+  const e = error as DriverError;
   const code = e?.code ?? "";
+  const message = e?.message ?? String(error);
   const where = `${config.host}:${config.port}`;
-  if (CERTIFICATE_CODES.has(code)) {
-    if (code === "HANDSHAKE_NO_SSL_SUPPORT") {
-      return new Error(
-        `database TLS: the server at ${where} does not offer TLS; refusing to connect in plain text`,
-      );
-    }
-    const ca = config.tls?.caSource ?? "(no CA)";
-    const detail =
-      code === "ERR_TLS_CERT_ALTNAME_INVALID"
-        ? `the certificate does not name the host ${config.host} (use DB_TLS_MODE=verify-ca to check the chain only)`
-        : `the server certificate is not trusted by the CA bundle ${ca}`;
-    return new Error(`database TLS: ${detail}: ${e.message} [${code}]`);
-  }
-  if (code === "ER_ACCESS_DENIED_ERROR" || code === "ER_DBACCESS_DENIED_ERROR") {
-    return new Error(`database: access denied for user ${config.user} at ${where}: ${e.message}`);
-  }
-  if (/insecure transport/i.test(e.message ?? "")) {
+  if (code === "HANDSHAKE_NO_SSL_SUPPORT") {
     return new Error(
-      `database: the server at ${where} requires TLS; set DB_TLS_CA (and DB_TLS_MODE): ${e.message}`,
+      `database TLS: the server at ${where} does not offer TLS; refusing to connect in plain text`,
     );
   }
-  if (code === "ER_BAD_DB_ERROR") return new Error(`database: ${e.message} at ${where}`);
-  if (code === "HANDSHAKE_SSL_ERROR")
-    return new Error(`database TLS: handshake with ${where} failed: ${e.message}`);
+  // mysql2 reports every TLS failure as HANDSHAKE_SSL_ERROR, keeping Node's message.
+  if (code === "HANDSHAKE_SSL_ERROR") {
+    if (/altnames|does not match/i.test(message)) {
+      return new Error(
+        `database TLS: the server certificate does not name the host ${config.host} (DB_TLS_MODE=verify-ca checks the chain only): ${message}`,
+      );
+    }
+    if (/certificate|self.signed|issuer/i.test(message)) {
+      return new Error(
+        `database TLS: the server certificate is not trusted by the CA bundle ${config.tls?.caSource}: ${message}`,
+      );
+    }
+    return new Error(`database TLS: handshake with ${where} failed: ${message}`);
+  }
+  if (/insecure transport/i.test(message)) {
+    return new Error(
+      `database: the server at ${where} requires TLS; set DB_TLS_CA (and DB_TLS_MODE): ${message}`,
+    );
+  }
+  if (code === "ER_ACCESS_DENIED_ERROR" || code === "ER_DBACCESS_DENIED_ERROR") {
+    // MariaDB refuses plain text under require_secure_transport with this same error.
+    const hint = config.tls ? "" : " (if the server or the account requires TLS, set DB_TLS_CA)";
+    return new Error(`database: access denied for user ${config.user} at ${where}${hint}: ${message}`);
+  }
+  if (code === "ER_BAD_DB_ERROR") return new Error(`database: ${message} at ${where}`);
   return undefined;
 }

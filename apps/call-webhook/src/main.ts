@@ -1,0 +1,8 @@
+import { webhookConfigFromEnv } from "./config";
+import { startCallWebhook } from "./webhook";
+
+/** call-webhook: stores every call event a telephony provider posts, and counts the last 30 minutes. */
+startCallWebhook(webhookConfigFromEnv()).catch((error: unknown) => {
+  console.error(JSON.stringify({ level: "fatal", service: "call-webhook", msg: String(error) }));
+  process.exit(1);
+});

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { buildOrderApi, type OrderApi } from "../../apps/order-api/src/service";
 import type { SrvResolver } from "../../apps/order-api/src/srv-discovery";
 import { createDynamoClient, documentClientFor } from "../../apps/order-processor/src/dynamodb";
@@ -17,6 +17,8 @@ export interface OrdersSystem {
   stockOf(productId: string): Promise<number | undefined>;
   /** The stored order, read directly from the orders table. */
   storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
+  /** How many orders the orders table holds. */
+  orderCount(): Promise<number>;
   putProduct(product: { product_id: string; price: number; stock: number; name?: string }): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,6 +33,8 @@ export interface OrdersSystemOptions {
   srvEndpoint?: string;
   resolver?: SrvResolver;
   processorTimeoutMs?: number;
+  /** Gives order-api this table name instead of the one created for it (e.g. one that does not exist). */
+  ordersTable?: string;
 }
 
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
@@ -56,7 +60,7 @@ export async function startOrdersSystem(options: OrdersSystemOptions): Promise<O
   const api = buildOrderApi(
     {
       dynamodbEndpoint: ordersEndpoint,
-      table: tables.orders,
+      table: options.ordersTable ?? tables.orders,
       processorUrl: options.processorUrl ?? processorUrl,
       srvEndpoint: options.srvEndpoint,
       processorTimeoutMs: options.processorTimeoutMs ?? 5_000,
@@ -84,6 +88,10 @@ export async function startOrdersSystem(options: OrdersSystemOptions): Promise<O
         new GetCommand({ TableName: tables.orders, Key: { order_id: orderId }, ConsistentRead: true }),
       );
       return result.Item;
+    },
+    async orderCount() {
+      const result = await ordersDoc.send(new ScanCommand({ TableName: tables.orders, Select: "COUNT" }));
+      return result.Count ?? 0;
     },
     async putProduct(product) {
       await inventoryDoc.send(

@@ -121,6 +121,7 @@ describe("buffs: configuration from the original's variables", () => {
     });
     assert.equal(config.destination, "/queue/buffs");
     assert.equal(config.deadLetterDestination, "/queue/DLQ.buffs");
+    assert.equal(config.cacheKey, "buffs");
     assert.equal(config.cacheTtlSeconds, 10);
   });
 

@@ -1,11 +1,8 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Cluster, Redis } from "ioredis";
 
-/** The original's cache key: the whole list of Buffs as JSON. */
-export const BUFFS_CACHE_KEY = "buffs";
-
 /**
- * The `buffs` list in Redis. Redis is an optimisation here, never a dependency: every operation
+ * The list of Buffs as JSON in one Redis key (the original's `buffs`). Redis is an optimisation here, never a dependency: every operation
  * swallows errors (the caller falls back to MySQL), and an outage is logged once when it starts
  * and once when it ends, not once per request.
  */
@@ -14,6 +11,7 @@ export class BuffCache {
 
   constructor(
     private readonly redis: Redis | Cluster,
+    private readonly key: string,
     private readonly ttlSeconds: number,
     private readonly log: FastifyBaseLogger,
     private readonly onError: (operation: string) => void,
@@ -21,15 +19,15 @@ export class BuffCache {
 
   /** The cached JSON, or null on a miss or when Redis cannot answer. */
   async get(): Promise<string | null> {
-    return this.attempt("get", () => this.redis.get(BUFFS_CACHE_KEY), null);
+    return this.attempt("get", () => this.redis.get(this.key), null);
   }
 
   async set(json: string): Promise<void> {
-    await this.attempt("set", () => this.redis.set(BUFFS_CACHE_KEY, json, "EX", this.ttlSeconds), null);
+    await this.attempt("set", () => this.redis.set(this.key, json, "EX", this.ttlSeconds), null);
   }
 
   async invalidate(): Promise<void> {
-    await this.attempt("invalidate", () => this.redis.del(BUFFS_CACHE_KEY), 0);
+    await this.attempt("invalidate", () => this.redis.del(this.key), 0);
   }
 
   private async attempt<T, F>(operation: string, run: () => Promise<T>, fallback: F): Promise<T | F> {

@@ -42,6 +42,8 @@ export function createDbPool(config: DbConfig): Pool {
     enableKeepAlive: true,
     timezone: "Z",
     charset: "utf8mb4_unicode_ci",
+    // Affected rows must count changed rows, not found ones, so a duplicate insert reports 0.
+    flags: ["-FOUND_ROWS"],
   });
 }
 

@@ -17,9 +17,12 @@ export interface ServerConfig {
   prefetch: number;
   db: { host: string; port: number; database: string; user: string; password: string };
   redis: { nodes: RedisNode[]; password?: string };
-  /** Seconds the `buffs` list stays in Redis. */
+  /** The Redis key holding the list (the original's `buffs`) and how long it stays, in seconds. */
+  cacheKey: string;
   cacheTtlSeconds: number;
 }
+
+export const BUFFS_CACHE_KEY = "buffs";
 
 /** The server's whole configuration, from the original's variable names. */
 export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -38,6 +41,7 @@ export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): 
       password: env.string("DBPASS", ""),
     },
     redis: { nodes: parseRedisHosts(env.list("REDISHOSTS")), password: env.optional("REDISPASSWORD") },
+    cacheKey: BUFFS_CACHE_KEY,
     cacheTtlSeconds: 10,
   };
 }

@@ -41,3 +41,21 @@ export function createRedisClient(nodes: RedisNode[], password: string | undefin
     redisOptions: { password, ...FAIL_FAST },
   });
 }
+
+/**
+ * Resolves once the client is ready or after `timeoutMs`, whichever comes first: the server starts
+ * without Redis, but should not log a spurious outage for requests that arrive during the connect.
+ */
+export function readyOrTimeout(client: Redis | Cluster, timeoutMs: number): Promise<boolean> {
+  if (client.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const onReady = () => finish(true);
+    function finish(ready: boolean) {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      resolve(ready);
+    }
+    client.once("ready", onReady);
+  });
+}

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type RunningTodo, startTodo } from "../../apps/todo/src/todo-service";
+import type { MariaDb } from "../../local/deps/mariadb";
+import { call, eventually, quiet, startSecureMariaDb, todoConfigFor } from "./todo-fixture";
+
+interface TodoBody {
+  id: number;
+  title: string;
+  done: boolean;
+}
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe("todo: the page in headless Chromium", function () {
+  this.timeout(180_000);
+  let db: MariaDb;
+  let todo: RunningTodo;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const secure = await startSecureMariaDb();
+    db = secure.db;
+    todo = await startTodo(todoConfigFor(db, secure.password), quiet);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    page = await browser.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      // HTTP errors the tests provoke are logged as "Failed to load resource"; anything else counts.
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+        pageErrors.push(message.text());
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await todo?.close();
+    await db?.stop();
+  });
+
+  const apiTodos = async () => (await call(todo.url, "GET", "/todos")).json as TodoBody[];
+  const item = (title: string) => page.locator("#todos li", { hasText: title });
+
+  it("lists the tasks that already exist", async () => {
+    await call(todo.url, "POST", "/todos", { title: "existing task" });
+    await page.goto(todo.url);
+    await item("existing task").waitFor();
+    assert.equal(await page.title(), "Tasks");
+    assert.equal(await page.locator("#summary").textContent(), "1 of 1 open");
+  });
+
+  it("adds a task typed in the form", async () => {
+    await page.getByLabel("New task").fill("  water the plants  ");
+    await page.getByRole("button", { name: "Add" }).click();
+    await item("water the plants").waitFor();
+    assert.equal(await page.getByLabel("New task").inputValue(), "", "the input is cleared");
+    const stored = (await apiTodos()).find((t) => t.title === "water the plants");
+    assert.equal(stored?.done, false);
+  });
+
+  it("adds a task on Enter", async () => {
+    await page.getByLabel("New task").fill("call the plumber");
+    await page.getByLabel("New task").press("Enter");
+    await item("call the plumber").waitFor();
+    assert.ok((await apiTodos()).some((t) => t.title === "call the plumber"));
+  });
+
+  it("completes a task with its checkbox, and the API shows it done", async () => {
+    await page.getByRole("checkbox", { name: "water the plants" }).check();
+    await eventually("the item is marked done", async () => {
+      assert.match((await item("water the plants").getAttribute("class")) ?? "", /\bdone\b/);
+    });
+    await eventually("the API shows the task done", async () => {
+      assert.equal((await apiTodos()).find((t) => t.title === "water the plants")?.done, true);
+    });
+    assert.equal(await page.locator("#summary").textContent(), "2 of 3 open");
+  });
+
+  it("keeps the state after a reload", async () => {
+    await page.reload();
+    await item("water the plants").waitFor();
+    assert.equal(await page.getByRole("checkbox", { name: "water the plants" }).isChecked(), true);
+    assert.equal(await page.getByRole("checkbox", { name: "call the plumber" }).isChecked(), false);
+  });
+
+  it("deletes a task, and the API no longer has it", async () => {
+    await page.getByRole("button", { name: "Delete water the plants" }).click();
+    await item("water the plants").waitFor({ state: "detached" });
+    await eventually("the API no longer lists the task", async () => {
+      assert.ok(!(await apiTodos()).some((t) => t.title === "water the plants"));
+    });
+    assert.equal(await page.locator("#todos li").count(), 2);
+  });
+
+  it("shows the server's reason when a task is refused, and adds nothing", async () => {
+    const before = (await apiTodos()).length;
+    await page.getByLabel("New task").fill("   ");
+    await page.getByRole("button", { name: "Add" }).click();
+    await eventually("the error is shown", async () => {
+      assert.equal(await page.getByRole("alert").textContent(), "title must not be empty");
+    });
+    assert.equal((await apiTodos()).length, before);
+    assert.equal(await page.locator("#todos li").count(), before);
+  });
+
+  it("ran without script errors or CSP violations", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brokerXml, LOG4J_PROPERTIES, type RedeliveryPolicy } from "./activemq-config";
+import { stompConnects } from "./probes";
+import { type LineSink, ManagedProcess, throwAwayDir } from "./process";
+import { onPort, type ServerControl, startServer } from "./server";
+import { requireCommand } from "./system";
+
+const ACTIVEMQ_HOME = "/usr/share/activemq";
+
+export interface ActiveMqOptions {
+  /** Default: a free port. */
+  stompPort?: number;
+  /** Also open an OpenWire (JMS) connector on this port; default: none, nothing here needs it. */
+  openwirePort?: number;
+  /** Default: a throw-away temp dir. Holds the generated config, KahaDB and the log. */
+  dataDir?: string;
+  /** Default `battle`. */
+  user?: string;
+  /** Default: generated. */
+  password?: string;
+  /** Default: 5 redeliveries, 1 s then doubling, then `DLQ.<queue>`. */
+  redelivery?: Partial<RedeliveryPolicy>;
+  /** JVM heap ceiling in MiB (default 256). */
+  heapMb?: number;
+  onLine?: LineSink;
+  /** Default 90 s: a JVM on a loaded 2-core machine can take a while. */
+  startupTimeoutMs?: number;
+}
+
+export interface ActiveMq extends ServerControl {
+  host: string;
+  stompPort: number;
+  openwirePort?: number;
+  user: string;
+  password: string;
+  dataDir: string;
+  /** `stomp://127.0.0.1:<port>` (no credentials). */
+  url: string;
+  /** The generated broker configuration. */
+  configFile: string;
+}
+
+export function startActiveMq(options: ActiveMqOptions = {}): Promise<ActiveMq> {
+  requireCommand("java", "default-jre-headless");
+  if (!existsSync(join(ACTIVEMQ_HOME, "bin", "activemq.jar"))) requireCommand("activemq", "activemq");
+  const dataDir = options.dataDir ?? throwAwayDir("activemq");
+  return onPort(options.stompPort, (port) => startOn(port, dataDir, options));
+}
+
+async function startOn(stompPort: number, dataDir: string, options: ActiveMqOptions): Promise<ActiveMq> {
+  const confDir = join(dataDir, "conf");
+  const brokerDataDir = join(dataDir, "data");
+  const tmpDir = join(dataDir, "tmp");
+  for (const dir of [confDir, brokerDataDir, tmpDir]) mkdirSync(dir, { recursive: true });
+  const configFile = join(confDir, "activemq.xml");
+  const logFile = join(dataDir, "activemq.log");
+  const user = options.user ?? "battle";
+  const password = options.password ?? randomBytes(18).toString("base64url");
+  const openwirePort = options.openwirePort;
+  const xml = brokerXml({
+    brokerName: "local",
+    dataDir: brokerDataDir,
+    stompPort,
+    openwirePort,
+    user,
+    password,
+    redelivery: { maxRedeliveries: 5, initialDelayMs: 1000, backOffMultiplier: 2, ...options.redelivery },
+  });
+  const broker = new ManagedProcess({
+    name: "activemq",
+    command: "java",
+    args: [
+      `-Xms64m`,
+      `-Xmx${options.heapMb ?? 256}m`,
+      "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
+      "-Djava.awt.headless=true",
+      `-Djava.io.tmpdir=${tmpDir}`,
+      `-Dactivemq.home=${ACTIVEMQ_HOME}`,
+      `-Dactivemq.base=${dataDir}`,
+      `-Dactivemq.conf=${confDir}`,
+      `-Dactivemq.data=${brokerDataDir}`,
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "-jar",
+      join(ACTIVEMQ_HOME, "bin", "activemq.jar"),
+      "start",
+      `xbean:file:${configFile}`,
+    ],
+    cwd: dataDir,
+    logFile,
+    onLine: options.onLine,
+  });
+  const control = await startServer({
+    what: `ActiveMQ (STOMP) on port ${stompPort}`,
+    port: stompPort,
+    process: broker,
+    logFile,
+    beforeStart: async () => {
+      writeFileSync(configFile, xml, { mode: 0o600 });
+      writeFileSync(join(confDir, "log4j.properties"), LOG4J_PROPERTIES);
+    },
+    ready: () => stompConnects(stompPort, user, password),
+    timeoutMs: options.startupTimeoutMs ?? 90_000,
+    intervalMs: 500,
+  });
+  return Object.assign(control, {
+    host: "127.0.0.1",
+    stompPort,
+    openwirePort,
+    user,
+    password,
+    dataDir,
+    url: `stomp://127.0.0.1:${stompPort}`,
+    configFile,
+  });
+}

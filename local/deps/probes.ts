@@ -1,0 +1,61 @@
+import { connect, type Socket } from "node:net";
+
+/**
+ * Opens a TCP connection, writes `request`, and resolves with what the server sent back once
+ * `complete(received)` says the answer is whole. Rejects on error, close or timeout.
+ */
+export function exchange(
+  port: number,
+  request: string,
+  complete: (received: string) => boolean,
+  timeoutMs = 3000,
+  host = "127.0.0.1",
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let received = "";
+    const socket: Socket = connect({ host, port });
+    const finish = (error?: Error) => {
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(received);
+    };
+    socket.setTimeout(timeoutMs, () => finish(new Error(`no complete answer within ${timeoutMs} ms`)));
+    socket.once("connect", () => socket.write(request));
+    socket.on("data", (chunk) => {
+      received += chunk.toString("utf8");
+      if (complete(received)) finish();
+    });
+    socket.once("error", (error) => finish(error));
+    socket.once("close", () =>
+      finish(new Error(`connection closed (got ${JSON.stringify(received.slice(0, 200))})`)),
+    );
+  });
+}
+
+/** Redis answers PING (after AUTH when a password is set). */
+export async function redisPing(port: number, password?: string): Promise<boolean> {
+  const request = `${password ? respCommand("AUTH", password) : ""}${respCommand("PING")}`;
+  const answer = await exchange(port, request, (r) => r.includes("+PONG") || r.includes("-"));
+  if (!answer.includes("+PONG")) throw new Error(`redis answered ${answer.trim()}`);
+  return true;
+}
+
+function respCommand(...parts: string[]): string {
+  return `*${parts.length}\r\n${parts.map((p) => `$${Buffer.byteLength(p)}\r\n${p}\r\n`).join("")}`;
+}
+
+/** A STOMP 1.2 CONNECT is answered with CONNECTED (an ERROR frame, e.g. bad credentials, rejects). */
+export async function stompConnects(port: number, login: string, passcode: string): Promise<boolean> {
+  const connectFrame = `CONNECT\naccept-version:1.2\nhost:localhost\nlogin:${login}\npasscode:${passcode}\n\n\0`;
+  const answer = await exchange(port, connectFrame, (r) => r.includes("\0"));
+  if (!answer.startsWith("CONNECTED"))
+    throw new Error(`STOMP answered ${answer.split("\n")[0]}: ${answer.slice(0, 300)}`);
+  return true;
+}
+
+/** Any HTTP answer at all from `url`. */
+export async function httpAnswers(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  await response.arrayBuffer();
+  return true;
+}

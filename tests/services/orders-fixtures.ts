@@ -141,7 +141,11 @@ export function postJson(
 }
 
 /** Polls until `probe` returns a truthy value or the deadline passes; returns that value. */
-export async function eventually<T>(probe: () => Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | false | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

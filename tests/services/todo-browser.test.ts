@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type RunningTodo, startTodo } from "../../apps/todo/src/todo-service";
 import type { MariaDb } from "../../local/deps/mariadb";
@@ -60,7 +62,7 @@ describe("todo: the page in headless Chromium", function () {
 
   it("adds a task typed in the form", async () => {
     await page.getByLabel("New task").fill("  water the plants  ");
-    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByRole("button", { name: "Add", exact: true }).click();
     await item("water the plants").waitFor();
     assert.equal(await page.getByLabel("New task").inputValue(), "", "the input is cleared");
     const stored = (await apiTodos()).find((t) => t.title === "water the plants");
@@ -104,7 +106,7 @@ describe("todo: the page in headless Chromium", function () {
   it("shows the server's reason when a task is refused, and adds nothing", async () => {
     const before = (await apiTodos()).length;
     await page.getByLabel("New task").fill("   ");
-    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByRole("button", { name: "Add", exact: true }).click();
     await eventually("the error is shown", async () => {
       assert.equal(await page.getByRole("alert").textContent(), "title must not be empty");
     });
@@ -112,7 +114,63 @@ describe("todo: the page in headless Chromium", function () {
     assert.equal(await page.locator("#todos li").count(), before);
   });
 
+  for (const entry of ["/todo/", "/todo"]) {
+    it(`works under a prefix the load balancer strips (opened at ${entry})`, async () => {
+      const proxy = await startPrefixStrippingProxy("/todo", todo.url);
+      try {
+        await page.goto(new URL(entry, proxy.url).href);
+        await item("call the plumber").waitFor();
+        const title = entry.endsWith("/") ? "added under the prefix" : "added at the bare prefix";
+        await page.getByLabel("New task").fill(title);
+        await page.getByRole("button", { name: "Add", exact: true }).click();
+        await item(title).waitFor();
+        await page.getByRole("checkbox", { name: title }).check();
+        await eventually("the API shows the task done", async () => {
+          assert.equal((await apiTodos()).find((t) => t.title === title)?.done, true);
+        });
+        assert.ok(proxy.paths.includes("/todo/todos"), proxy.paths.join(" "));
+      } finally {
+        await new Promise((resolve) => proxy.server.close(resolve));
+      }
+    });
+  }
+
   it("ran without script errors or CSP violations", () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+/** What an ALB listener rule with a URL rewrite does: `/todo/x` → `/x`, `/todo` → `/`; other paths 404. */
+async function startPrefixStrippingProxy(
+  prefix: string,
+  target: string,
+): Promise<{ url: string; server: Server; paths: string[] }> {
+  const paths: string[] = [];
+  const upstream = new URL(target);
+  const server = createServer((incoming, outgoing) => {
+    const path = incoming.url ?? "/";
+    paths.push(path.split("?")[0]!);
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+      outgoing.writeHead(404).end();
+      return;
+    }
+    const forwarded = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: path.slice(prefix.length) || "/",
+        headers: incoming.headers,
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    forwarded.on("error", () => outgoing.writeHead(502).end());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server, paths };
+}

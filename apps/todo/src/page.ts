@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 
 /**
  * The web page at `GET /`: one self-contained document (inline CSS and script, no external
- * assets), kept in a TS module so it ships inside the bundle. It calls the API with relative
- * URLs ("todos"), so it also works when served under a path prefix.
+ * assets), kept in a TS module so it ships inside the bundle. It calls the API with URLs relative
+ * to itself, so it also works when the load balancer serves it under a prefix it strips.
  */
 
 const style = `
@@ -36,6 +36,10 @@ const input = document.getElementById("title");
 const errorBox = document.getElementById("error");
 const summary = document.getElementById("summary");
 const empty = document.getElementById("empty");
+// API paths are relative to the page, so it also works under a prefix such as /todo/; served at
+// /todo (no slash), the last segment is the prefix.
+const last = location.pathname.split("/").pop();
+const api = last ? last + "/todos" : "todos";
 
 function showError(message) { errorBox.textContent = message; }
 
@@ -85,7 +89,7 @@ function render(todo) {
   box.addEventListener("change", async () => {
     box.disabled = true;
     try {
-      const updated = await call("PATCH", "todos/" + todo.id, { done: box.checked });
+      const updated = await call("PATCH", api + "/" + todo.id, { done: box.checked });
       item.classList.toggle("done", updated.done);
       box.checked = updated.done;
       showError("");
@@ -100,7 +104,7 @@ function render(todo) {
   remove.addEventListener("click", async () => {
     remove.disabled = true;
     try {
-      await call("DELETE", "todos/" + todo.id);
+      await call("DELETE", api + "/" + todo.id);
       item.remove();
       showError("");
       input.focus();
@@ -119,7 +123,7 @@ form.addEventListener("submit", async (event) => {
   const button = form.querySelector("button");
   button.disabled = true;
   try {
-    const created = await call("POST", "todos", { title: input.value });
+    const created = await call("POST", api, { title: input.value });
     list.append(render(created));
     input.value = "";
     showError("");
@@ -134,7 +138,7 @@ form.addEventListener("submit", async (event) => {
 
 async function load() {
   try {
-    const todos = await call("GET", "todos");
+    const todos = await call("GET", api);
     list.replaceChildren(...todos.map(render));
     showError("");
   } catch (error) {

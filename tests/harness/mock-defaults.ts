@@ -42,6 +42,7 @@ export const defaultOutputs: Record<string, OutputsFor> = {
     endpoint: `${name}.abcdefgh.${REGION}.rds.amazonaws.com:3306`,
     port: 3306,
     arn: arn("rds", `db:${name}`),
+    identifier: name,
   }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({
     primaryEndpointAddress: `master.${name}.abcdef.euw1.cache.amazonaws.com`,
@@ -50,8 +51,9 @@ export const defaultOutputs: Record<string, OutputsFor> = {
     port: 6379,
     arn: arn("elasticache", `replicationgroup:${name}`),
   }),
-  "aws:mq/broker:Broker": (name) => ({
+  "aws:mq/broker:Broker": (name, i) => ({
     arn: arn("mq", `broker:${name}:b-1234`),
+    brokerName: i.brokerName ?? name,
     instances: [
       {
         consoleUrl: `https://b-1234-1.mq.${REGION}.amazonaws.com:8162`,
@@ -63,7 +65,11 @@ export const defaultOutputs: Record<string, OutputsFor> = {
   "aws:dynamodb/table:Table": (name) => ({ arn: arn("dynamodb", `table/${name}`), streamArn: "" }),
   "aws:secretsmanager/secret:Secret": (name) => ({ arn: arn("secretsmanager", `secret:${name}-AbCdEf`) }),
   "aws:sns/topic:Topic": (name) => ({ arn: arn("sns", name) }),
-  "aws:ecs/cluster:Cluster": (name) => ({ arn: arn("ecs", `cluster/${name}`) }),
+  "aws:ecs/cluster:Cluster": (name, i) => ({ arn: arn("ecs", `cluster/${name}`), name: i.name ?? name }),
+  "aws:ecs/capacityProvider:CapacityProvider": (name, i) => ({
+    arn: arn("ecs", `capacity-provider/${name}`),
+    name: i.name ?? name,
+  }),
   "aws:ecs/taskDefinition:TaskDefinition": (name) => ({
     arn: arn("ecs", `task-definition/${name}:1`),
     revision: 1,

@@ -1,0 +1,324 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../shared/tags";
+import { transform } from "../shared/transform";
+import type { FleetService, FleetServiceOutputs, ServiceFleetArgs } from "./args";
+import type { PublicEndpoint } from "./aws-load-balancer";
+import { containerDefinition, RDS_CA_HOST_DIR } from "./container";
+
+const ECS_TASKS_TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ],
+});
+
+const DYNAMODB_DATA_ACTIONS = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:UpdateItem",
+];
+
+export interface ServiceContext {
+  cluster: aws.ecs.Cluster;
+  capacityProvider: aws.ecs.CapacityProvider;
+  namespace: aws.servicediscovery.PrivateDnsNamespace;
+  namespaceName: string;
+  region: pulumi.Output<string>;
+  loadBalancerArnSuffix: pulumi.Output<string>;
+  endpoint?: PublicEndpoint;
+  listeners: aws.lb.Listener[];
+}
+
+/**
+ * One service: its log group, an execution role that may read only its own secrets, a task role
+ * (its DynamoDB tables), the task definition, a Cloud Map SRV registration and a Service Connect
+ * alias, the ECS service with the deployment circuit breaker, and target tracking on CPU and on
+ * ALB requests per target. A job gets the log group, roles and task definition only.
+ */
+export function createFleetService(
+  name: string,
+  service: FleetService,
+  args: ServiceFleetArgs,
+  ctx: ServiceContext,
+  parent: pulumi.Resource,
+): FleetServiceOutputs {
+  const t = args.transform ?? {};
+  const tags = nameTags(service.name, { ...args.tags, service: service.name, system: service.system });
+  const id = `${name}-${service.name}`;
+  const prefix = args.namePrefix ?? name;
+
+  const logGroup = new aws.cloudwatch.LogGroup(
+    ...transform(
+      t.logGroup,
+      id,
+      { name: `/ecs/${prefix}/${service.name}`, retentionInDays: args.logRetentionDays ?? 7, tags },
+      { parent },
+    ),
+  );
+  const secretArns = service.secretArns ?? [];
+  const executionRole = new aws.iam.Role(
+    ...transform(
+      t.executionRole,
+      `${id}-execution`,
+      {
+        assumeRolePolicy: ECS_TASKS_TRUST,
+        managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+        inlinePolicies:
+          secretArns.length > 0
+            ? [
+                {
+                  name: "read-own-secrets",
+                  policy: pulumi.all(secretArns).apply((arns) =>
+                    JSON.stringify({
+                      Version: "2012-10-17",
+                      Statement: [
+                        {
+                          Effect: "Allow",
+                          Action: "secretsmanager:GetSecretValue",
+                          Resource: [...new Set(arns)].sort(),
+                        },
+                      ],
+                    }),
+                  ),
+                },
+              ]
+            : undefined,
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const tableArns = service.dynamoTableArns ?? [];
+  const taskRole = new aws.iam.Role(
+    ...transform(
+      t.taskRole,
+      `${id}-task`,
+      {
+        assumeRolePolicy: ECS_TASKS_TRUST,
+        inlinePolicies:
+          tableArns.length > 0
+            ? [
+                {
+                  name: "own-dynamodb-tables",
+                  policy: pulumi.all(tableArns).apply((arns) =>
+                    JSON.stringify({
+                      Version: "2012-10-17",
+                      Statement: [
+                        {
+                          Effect: "Allow",
+                          Action: DYNAMODB_DATA_ACTIONS,
+                          Resource: arns.flatMap((arn) => [arn, `${arn}/index/*`]),
+                        },
+                      ],
+                    }),
+                  ),
+                },
+              ]
+            : undefined,
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const containerDefinitions = pulumi
+    .all([service.image, service.environment ?? {}, service.secrets ?? {}, logGroup.name, ctx.region])
+    .apply(([image, environment, secrets, logGroupName, region]) =>
+      JSON.stringify([
+        containerDefinition({
+          name: service.name,
+          image,
+          port: service.port,
+          livenessPath: service.livenessPath,
+          cpu: service.cpu,
+          memory: service.memory,
+          environment,
+          secrets,
+          logGroupName,
+          region,
+          mountRdsCaBundle: service.mountRdsCaBundle ?? false,
+        }),
+      ]),
+    );
+  const taskDefinition = new aws.ecs.TaskDefinition(
+    ...transform(
+      t.taskDefinition,
+      id,
+      {
+        family: `${prefix}-${service.name}`,
+        networkMode: "bridge",
+        requiresCompatibilities: ["EC2"],
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions,
+        volumes: [
+          { name: "tmp" },
+          ...(service.mountRdsCaBundle ? [{ name: "rds-ca", hostPath: RDS_CA_HOST_DIR }] : []),
+        ],
+        tags,
+      },
+      { parent },
+    ),
+  );
+  if (service.kind === "job") {
+    return {
+      name: service.name,
+      system: service.system,
+      kind: service.kind,
+      logGroupName: logGroup.name,
+      taskDefinitionArn: taskDefinition.arn,
+    };
+  }
+
+  const discovery = new aws.servicediscovery.Service(
+    ...transform(
+      t.discoveryService,
+      id,
+      {
+        name: srvServiceName(service.name),
+        dnsConfig: {
+          namespaceId: ctx.namespace.id,
+          dnsRecords: [{ type: "SRV", ttl: 10 }],
+          routingPolicy: "MULTIVALUE",
+        },
+        healthCheckCustomConfig: { failureThreshold: 1 },
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const publicEndpoint = ctx.endpoint;
+  const ecsService = new aws.ecs.Service(
+    ...transform(
+      t.service,
+      id,
+      {
+        name: service.name,
+        cluster: ctx.cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: service.scaling.min,
+        capacityProviderStrategies: [{ capacityProvider: ctx.capacityProvider.name, weight: 1 }],
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 50,
+        deploymentMaximumPercent: 200,
+        orderedPlacementStrategies: [
+          { type: "spread", field: "attribute:ecs.availability-zone" },
+          { type: "binpack", field: "memory" },
+        ],
+        loadBalancers: publicEndpoint
+          ? [
+              {
+                targetGroupArn: publicEndpoint.targetGroup.arn,
+                containerName: service.name,
+                containerPort: service.port,
+              },
+            ]
+          : undefined,
+        healthCheckGracePeriodSeconds: publicEndpoint ? 60 : undefined,
+        serviceRegistries: {
+          registryArn: discovery.arn,
+          containerName: service.name,
+          containerPort: service.port,
+        },
+        serviceConnectConfiguration: {
+          enabled: true,
+          namespace: ctx.namespace.arn,
+          services: [
+            {
+              portName: "http",
+              discoveryName: service.name,
+              clientAlias: [{ port: service.port, dnsName: `${service.name}.${ctx.namespaceName}` }],
+            },
+          ],
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": logGroup.name,
+              "awslogs-region": ctx.region,
+              "awslogs-stream-prefix": "service-connect",
+            },
+          },
+        },
+        enableExecuteCommand: false,
+        propagateTags: "SERVICE",
+        waitForSteadyState: false,
+        tags,
+      },
+      { parent, dependsOn: ctx.listeners, ignoreChanges: ["desiredCount"] },
+    ),
+  );
+
+  const resourceId = pulumi.interpolate`service/${ctx.cluster.name}/${ecsService.name}`;
+  const scalingTarget = new aws.appautoscaling.Target(
+    ...transform(
+      t.scalingTarget,
+      id,
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId,
+        minCapacity: service.scaling.min,
+        maxCapacity: service.scaling.max,
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const policy = (
+    suffix: string,
+    config: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration,
+  ) =>
+    new aws.appautoscaling.Policy(
+      ...transform(
+        t.scalingPolicy,
+        `${id}-${suffix}`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: scalingTarget.serviceNamespace,
+          scalableDimension: scalingTarget.scalableDimension,
+          resourceId: scalingTarget.resourceId,
+          targetTrackingScalingPolicyConfiguration: config,
+        },
+        { parent },
+      ),
+    );
+  policy("cpu", {
+    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+    targetValue: service.scaling.cpuTarget,
+    scaleInCooldown: 300,
+    scaleOutCooldown: 60,
+  });
+  if (publicEndpoint && service.scaling.requestsPerTarget !== undefined) {
+    policy("requests", {
+      predefinedMetricSpecification: {
+        predefinedMetricType: "ALBRequestCountPerTarget",
+        resourceLabel: pulumi.interpolate`${ctx.loadBalancerArnSuffix}/${publicEndpoint.targetGroup.arnSuffix}`,
+      },
+      targetValue: service.scaling.requestsPerTarget,
+      scaleInCooldown: 300,
+      scaleOutCooldown: 60,
+    });
+  }
+  return {
+    name: service.name,
+    system: service.system,
+    kind: service.kind,
+    logGroupName: logGroup.name,
+    serviceName: ecsService.name,
+    taskDefinitionArn: taskDefinition.arn,
+    url: publicEndpoint?.url,
+    targetGroupArnSuffix: publicEndpoint?.targetGroup.arnSuffix,
+  };
+}
+
+/** The Cloud Map service name whose SRV record a service is published under: `_<name>._tcp`. */
+export function srvServiceName(service: string): string {
+  return `_${service}._tcp`;
+}

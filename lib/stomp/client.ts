@@ -383,6 +383,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
             resolveConnected(lost);
           } else if (!established && frame.command === "ERROR") {
             const error = brokerError(frame);
+            if (this.listenerCount("error") > 0) this.emit("error", error);
             socket.destroy(error);
           } else {
             this.onFrame(connection, frame);

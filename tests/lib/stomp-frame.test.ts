@@ -9,12 +9,17 @@ import {
   unescapeHeaderValue,
 } from "../../lib/stomp";
 
-const plain = (frame: StompFrame) => ({ command: frame.command, headers: { ...frame.headers }, body: frame.body.toString("latin1") });
+const plain = (frame: StompFrame) => ({
+  command: frame.command,
+  headers: { ...frame.headers },
+  body: frame.body.toString("latin1"),
+});
 
 function parseAll(bytes: Buffer, chunkSize = bytes.length): StompFrame[] {
   const parser = new FrameParser();
   const frames: StompFrame[] = [];
-  for (let i = 0; i < bytes.length; i += chunkSize) frames.push(...parser.push(bytes.subarray(i, i + chunkSize)));
+  for (let i = 0; i < bytes.length; i += chunkSize)
+    frames.push(...parser.push(bytes.subarray(i, i + chunkSize)));
   return frames;
 }
 
@@ -29,7 +34,10 @@ describe("STOMP frame codec", () => {
 
   it("encodes a SEND frame with escaped headers and a content-length", () => {
     const bytes = encodeFrame("SEND", { destination: "/queue/a", "x-note": "k:v" }, "héllo");
-    assert.equal(bytes.toString("utf8"), "SEND\ndestination:/queue/a\nx-note:k\\cv\ncontent-length:6\n\nhéllo\0");
+    assert.equal(
+      bytes.toString("utf8"),
+      "SEND\ndestination:/queue/a\nx-note:k\\cv\ncontent-length:6\n\nhéllo\0",
+    );
   });
 
   it("does not escape CONNECT headers and refuses line breaks in them", () => {
@@ -75,7 +83,8 @@ describe("STOMP frame codec", () => {
       ],
     );
     assert.equal(whole[1]!.headers.destination, "/queue/b");
-    for (const size of [1, 2, 3, 7, 16, 64]) assert.deepEqual(parseAll(bytes, size).map(plain), whole, `chunks of ${size}`);
+    for (const size of [1, 2, 3, 7, 16, 64])
+      assert.deepEqual(parseAll(bytes, size).map(plain), whole, `chunks of ${size}`);
   });
 
   it("treats lone EOLs as heart-beats and returns nothing for them", () => {
@@ -105,7 +114,10 @@ describe("STOMP frame codec", () => {
   });
 
   it("rejects malformed input with a protocol error", () => {
-    assert.throws(() => parseAll(Buffer.from("MESSAGE\ncontent-length:3\n\nabcd\0")), /longer than its content-length/);
+    assert.throws(
+      () => parseAll(Buffer.from("MESSAGE\ncontent-length:3\n\nabcd\0")),
+      /longer than its content-length/,
+    );
     assert.throws(() => parseAll(Buffer.from("MESSAGE\ncontent-length:x\n\n\0")), /invalid content-length/);
     assert.throws(() => parseAll(Buffer.from("message\n\n\0")), /invalid command/);
     assert.throws(() => parseAll(Buffer.from("MESSAGE\nno colon\n\n\0")), /invalid header line/);

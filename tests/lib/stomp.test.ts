@@ -1,0 +1,359 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import {
+  PoisonMessageError,
+  StompBrokerError,
+  StompClient,
+  type StompClientOptions,
+  type StompMessage,
+  StompUnavailableError,
+} from "../../lib/stomp";
+import { type ActiveMq, startActiveMq } from "../../local/deps";
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const uniqueQueue = (name: string) => `/queue/stomp-test-${name}-${randomUUID().slice(0, 8)}`;
+
+describe("STOMP client against a real ActiveMQ", function () {
+  this.timeout(120_000);
+  let broker: ActiveMq;
+  const clients: StompClient[] = [];
+
+  function client(overrides: Partial<StompClientOptions> = {}): StompClient {
+    const bus = new StompClient({
+      host: broker.host,
+      port: broker.stompPort,
+      login: broker.user,
+      passcode: broker.password,
+      ...overrides,
+    });
+    clients.push(bus);
+    return bus;
+  }
+
+  async function connectedClient(overrides: Partial<StompClientOptions> = {}): Promise<StompClient> {
+    const bus = client(overrides);
+    await bus.whenConnected();
+    return bus;
+  }
+
+  before(async () => {
+    // Its own broker: the fault tests kill it. One broker-side redelivery, so a NACKed poison
+    // message reaches the dead-letter queue quickly.
+    broker = await startActiveMq({
+      redelivery: { maxRedeliveries: 1, initialDelayMs: 1000, backOffMultiplier: 1 },
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((bus) => bus.close()));
+  });
+
+  after(async () => {
+    await broker?.stop();
+  });
+
+  it("sends and receives a message with its headers", async () => {
+    const queue = uniqueQueue("basic");
+    const bus = await connectedClient();
+    await bus.send(queue, '{"question":"who"}', {
+      "x-request-id": "req-1",
+      "content-type": "application/json",
+    });
+    const received: StompMessage[] = [];
+    bus.subscribe(queue, (message) => {
+      received.push(message);
+    });
+    const message = await until("the message", () => received[0]);
+    assert.equal(message.body, '{"question":"who"}');
+    assert.equal(message.headers["x-request-id"], "req-1");
+    assert.equal(message.headers["content-type"], "application/json");
+    assert.equal(message.destination, queue);
+    assert.equal(message.redelivered, false);
+    assert.equal(message.headers.persistent, "true");
+    assert.match(message.messageId, /^ID:/);
+  });
+
+  it("rejects send at once with StompUnavailableError when not connected", async () => {
+    const bus = client();
+    await assert.rejects(bus.send(uniqueQueue("early"), "x"), StompUnavailableError);
+    bus.start();
+    await bus.whenConnected();
+    await bus.send(uniqueQueue("later"), "x");
+  });
+
+  it("an ACKed message is gone: a later consumer gets only what follows it", async () => {
+    const queue = uniqueQueue("ack");
+    const first = await connectedClient();
+    await first.send(queue, "one");
+    const handled: string[] = [];
+    const subscription = first.subscribe(queue, (message) => {
+      handled.push(message.body);
+    });
+    await until("the first message handled", () => handled.length === 1);
+    await subscription.unsubscribe();
+    await first.send(queue, "marker");
+    const second = await connectedClient();
+    const seen: string[] = [];
+    second.subscribe(queue, (message) => {
+      seen.push(message.body);
+    });
+    await until("the marker", () => seen.includes("marker"));
+    assert.deepEqual(seen, ["marker"]);
+  });
+
+  it("a handler that throws gets the message again, marked redelivered (default: release)", async () => {
+    const queue = uniqueQueue("release");
+    const bus = await connectedClient();
+    const deliveries: Array<{ body: string; redelivered: boolean }> = [];
+    bus.subscribe(queue, (message) => {
+      deliveries.push({ body: message.body, redelivered: message.redelivered });
+      if (deliveries.length < 3) throw new Error("database unavailable");
+    });
+    await bus.send(queue, "retry me");
+    await until("three deliveries", () => deliveries.length === 3);
+    assert.deepEqual(deliveries, [
+      { body: "retry me", redelivered: false },
+      { body: "retry me", redelivered: true },
+      { body: "retry me", redelivered: true },
+    ]);
+  });
+
+  it("with onError 'nack', a throw NACKs and the broker redelivers", async () => {
+    const queue = uniqueQueue("nack");
+    const bus = await connectedClient();
+    const deliveries: boolean[] = [];
+    bus.subscribe(
+      queue,
+      (message) => {
+        deliveries.push(message.redelivered);
+        if (!message.redelivered) throw new Error("try again later");
+      },
+      { onError: "nack" },
+    );
+    await bus.send(queue, "nack me");
+    await until("the redelivery", () => deliveries.length === 2);
+    assert.deepEqual(deliveries, [false, true]);
+  });
+
+  it("a PoisonMessageError NACKs: after the broker's redeliveries the message is dead-lettered", async () => {
+    const queue = uniqueQueue("poison");
+    const deadLetters = `/queue/DLQ.${queue.slice("/queue/".length)}`;
+    const bus = await connectedClient();
+    let attempts = 0;
+    bus.subscribe(queue, () => {
+      attempts++;
+      throw new PoisonMessageError("not a Buff");
+    });
+    const dead: StompMessage[] = [];
+    bus.subscribe(deadLetters, (message) => {
+      dead.push(message);
+    });
+    await bus.send(queue, "garbage", { "x-request-id": "poison-1" });
+    const message = await until("the dead letter", () => dead[0], 60_000);
+    assert.equal(message.body, "garbage");
+    assert.equal(message.headers["x-request-id"], "poison-1");
+    assert.equal(attempts, 2, "delivered once, redelivered once by the broker, then dead-lettered");
+  });
+
+  it("runs one subscription's handlers one at a time and in order, or up to `concurrency` at once", async () => {
+    const queue = uniqueQueue("order");
+    const bus = await connectedClient();
+    const bodies = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const body of bodies) await bus.send(queue, body);
+    const seen: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    bus.subscribe(queue, async (message) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((resolve) => setImmediate(resolve));
+      seen.push(message.body);
+      running--;
+    });
+    await until("all messages", () => seen.length === bodies.length);
+    assert.deepEqual(seen, bodies);
+    assert.equal(maxRunning, 1);
+
+    const wide = uniqueQueue("concurrent");
+    for (const body of bodies) await bus.send(wide, body);
+    const done: string[] = [];
+    let wideRunning = 0;
+    let wideMax = 0;
+    bus.subscribe(
+      wide,
+      async (message) => {
+        wideRunning++;
+        wideMax = Math.max(wideMax, wideRunning);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        done.push(message.body);
+        wideRunning--;
+      },
+      { prefetch: 4, concurrency: 4 },
+    );
+    await until("all messages (concurrent)", () => done.length === bodies.length);
+    assert.deepEqual([...done].sort(), [...bodies].sort());
+    assert.ok(wideMax <= 4, `at most 4 at once, saw ${wideMax}`);
+  });
+
+  it("carries large and binary bodies exactly (content-length framing)", async () => {
+    const queue = uniqueQueue("large");
+    const bus = await connectedClient();
+    const large = "x".repeat(4 * 1024 * 1024);
+    const binary = Buffer.from([0, 255, 0, 1, 0xc3, 0x28, 10, 0]);
+    await bus.send(queue, large);
+    await bus.send(queue, binary);
+    const received: StompMessage[] = [];
+    bus.subscribe(queue, (message) => {
+      received.push(message);
+    });
+    await until("both messages", () => received.length === 2);
+    assert.equal(received[0]!.body.length, large.length);
+    assert.ok(received[0]!.body === large);
+    assert.ok(received[1]!.bodyBytes.equals(binary));
+  });
+
+  it("rejects a send the broker refuses with StompBrokerError, then reconnects by itself", async () => {
+    const bus = await connectedClient();
+    let reconnected = false;
+    bus.on("connected", () => {
+      reconnected = true;
+    });
+    await assert.rejects(
+      bus.send(uniqueQueue("refused"), "x", { transaction: "no-such-transaction" }),
+      StompBrokerError,
+    );
+    await until("the reconnection", () => reconnected);
+    await bus.send(uniqueQueue("after-error"), "still works");
+  });
+
+  it("does not connect with wrong credentials, reporting the broker's error", async () => {
+    const bus = client({ passcode: "wrong", reconnect: { initialMs: 50, maxMs: 200 } });
+    const errors: Error[] = [];
+    bus.on("error", (error) => errors.push(error));
+    bus.start();
+    await until("an error from the broker", () => errors[0]);
+    assert.ok(errors[0] instanceof StompBrokerError);
+    assert.equal(bus.connected, false);
+    await assert.rejects(bus.send(uniqueQueue("denied"), "x"), StompUnavailableError);
+  });
+
+  it("redelivers a message in flight when its consumer dies to the next consumer: no loss", async () => {
+    const queue = uniqueQueue("crash");
+    const fixture = path.join(__dirname, "fixtures", "stomp-consumer.ts");
+    const consumer = spawn(process.execPath, ["--import", "tsx", fixture], {
+      env: {
+        ...process.env,
+        BROKER_HOST: broker.host,
+        BROKER_PORT: String(broker.stompPort),
+        BROKER_USER: broker.user,
+        BROKER_PASSWORD: broker.password,
+        QUEUE: queue,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let output = "";
+      consumer.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+      });
+      const producer = await connectedClient();
+      await producer.send(queue, "precious");
+      await until("the doomed consumer to hold the message", () => output.includes('"received"'), 60_000);
+      const exited = new Promise((resolve) => consumer.on("exit", resolve));
+      consumer.kill("SIGKILL");
+      await exited;
+      const received: StompMessage[] = [];
+      producer.subscribe(queue, (message) => {
+        received.push(message);
+      });
+      const message = await until("the redelivery to the next consumer", () => received[0], 60_000);
+      assert.equal(message.body, "precious");
+      assert.equal(message.redelivered, true);
+    } finally {
+      if (consumer.exitCode === null && consumer.signalCode === null) consumer.kill("SIGKILL");
+    }
+  });
+
+  it("declares a silent broker dead by missed heart-beats and reconnects", async () => {
+    const bus = await connectedClient({ heartbeatMs: 1000 });
+    const reasons: Error[] = [];
+    bus.on("disconnected", (reason) => reasons.push(reason));
+    const pid = broker.pid!;
+    process.kill(pid, "SIGSTOP");
+    try {
+      await until("the heart-beat timeout", () => reasons[0], 30_000);
+      assert.match(reasons[0]!.message, /no data or heart-beat/);
+      await assert.rejects(bus.send(uniqueQueue("frozen"), "x"), StompUnavailableError);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    await bus.whenConnected(60_000);
+    await bus.send(uniqueQueue("thawed"), "x");
+  });
+
+  it("survives a broker crash: sends fail fast, it reconnects itself, the subscription resumes, stored messages survive", async () => {
+    const queue = uniqueQueue("outage");
+    const bus = await connectedClient();
+    const received: string[] = [];
+    bus.subscribe(queue, (message) => {
+      received.push(message.body);
+    });
+    await bus.send(queue, "before");
+    await until("the message before the crash", () => received.includes("before"));
+
+    const producer = await connectedClient();
+    const unconsumed = uniqueQueue("persisted");
+    await producer.send(unconsumed, "stored before the crash");
+
+    const disconnected = new Promise((resolve) => bus.once("disconnected", resolve));
+    await broker.kill();
+    await disconnected;
+    assert.equal(bus.connected, false);
+    const failure = await bus.send(queue, "during").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(
+      failure instanceof StompUnavailableError,
+      `expected StompUnavailableError, got ${String(failure)}`,
+    );
+
+    await broker.restart();
+    await bus.whenConnected(60_000);
+    await producer.whenConnected(60_000);
+    await bus.send(queue, "after");
+    await until("the message after the restart", () => received.includes("after"), 60_000);
+    assert.deepEqual(received, ["before", "after"]);
+
+    const survivors: string[] = [];
+    producer.subscribe(unconsumed, (message) => {
+      survivors.push(message.body);
+    });
+    await until("the persisted message", () => survivors[0], 60_000);
+    assert.deepEqual(survivors, ["stored before the crash"]);
+  });
+
+  it("close() disconnects for good: no reconnection, sends rejected", async () => {
+    const bus = await connectedClient();
+    let reconnects = 0;
+    bus.on("connected", () => reconnects++);
+    await bus.close();
+    assert.equal(bus.connected, false);
+    await assert.rejects(bus.send(uniqueQueue("closed"), "x"), StompUnavailableError);
+    // A fresh connection proves the broker is up, so the closed client could have reconnected.
+    const other = await connectedClient();
+    await other.send(uniqueQueue("alive"), "x");
+    assert.equal(reconnects, 0);
+  });
+});

@@ -8,7 +8,7 @@ import { loggerOptions, parseLogLevel } from "./logger";
 import { installRouteFallback } from "./method-not-allowed";
 import { createServiceMetrics, HttpMetrics, type ServiceMetrics, UNMATCHED_ROUTE } from "./metrics";
 import { REQUEST_ID_HEADER, requestContext, requestIdFor } from "./request-id";
-import { exitGracefullyOnSignals } from "./shutdown";
+import { exitGracefullyOnSignals, logUnhandledRejections } from "./shutdown";
 
 export interface ServiceOptions {
   /** Service name, on every log line and as the `service` label of every metric. */
@@ -178,6 +178,7 @@ export function createService(opts: ServiceOptions): Service {
       await app.listen({ port, host });
       const url = baseUrlOf(app.server.address() as AddressInfo);
       removeSignalHandlers = exitGracefullyOnSignals(app.log, () => this.close(), shutdownTimeoutMs + 5_000);
+      logUnhandledRejections(app.log);
       app.log.info({ url, port: (app.server.address() as AddressInfo).port }, "listening");
       return url;
     },

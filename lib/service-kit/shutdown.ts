@@ -43,3 +43,18 @@ export function exitGracefullyOnSignals(
     if (!shuttingDown) for (const signal of SIGNALS) process.off(signal, onSignal);
   };
 }
+
+let rejectionLoggingInstalled = false;
+
+/**
+ * Once per process: an unhandled promise rejection is logged instead of crashing the service
+ * (Node's default), since one forgotten `await` in a request path must not take down every
+ * other request. Uncaught exceptions keep Node's default (exit 1; the orchestrator restarts).
+ */
+export function logUnhandledRejections(log: FastifyBaseLogger): void {
+  if (rejectionLoggingInstalled) return;
+  rejectionLoggingInstalled = true;
+  process.on("unhandledRejection", (reason) => {
+    log.error({ err: reason }, "unhandled promise rejection");
+  });
+}

@@ -61,10 +61,14 @@ export interface SubscribeOptions {
   /** Handlers running at once for this subscription; 1 keeps messages in order. @default 1 */
   concurrency?: number;
   /**
-   * What a handler's throw does. "release" (default): the subscription is closed and reopened after
-   * a backoff, so the broker redelivers the message (redelivered=true) and nothing leaves the queue
-   * during an outage. "nack": send NACK (ActiveMQ then moves the message to its dead-letter queue
-   * unless the broker's redelivery plugin reschedules it). A `PoisonMessageError` always NACKs.
+   * What a handler's throw does.
+   * - "release" (default): the subscription is closed and reopened after a backoff (`retry`), so the
+   *   broker redelivers the message (redelivered=true) and it never leaves the queue, however long
+   *   the outage behind the failure lasts.
+   * - "nack": send NACK. ActiveMQ treats a STOMP NACK as a poison ack: without the broker's
+   *   redelivery plugin the message goes straight to the dead-letter queue; with it (local/deps
+   *   configures one), it is redelivered after a delay a few times, then dead-lettered.
+   * A `PoisonMessageError` always NACKs.
    */
   onError?: "release" | "nack";
   /** Delay before reopening a released subscription. @default { initialMs: 200, maxMs: 5000 } */

@@ -28,7 +28,8 @@ export class StompBrokerError extends Error {
 
 /**
  * Thrown by a subscription handler for a message that can never be processed: the client NACKs it
- * (ActiveMQ moves a NACKed message to its dead-letter queue) instead of handing it back for retry.
+ * instead of handing it back, so the broker's redelivery policy ends it in the dead-letter queue
+ * (`DLQ.<queue>` with local/deps' broker) rather than retrying it forever.
  */
 export class PoisonMessageError extends Error {
   constructor(message: string) {

@@ -544,6 +544,16 @@ describe("service kit: graceful shutdown (child process)", function () {
     assert.ok(lines.some((l) => l.msg === "close hook first-registered ran"));
   });
 
+  it("logs an unhandled rejection instead of crashing", async () => {
+    const { url, lines } = await startFixture();
+    assert.equal((await fetch(`${url}/forgotten-await`)).status, 200);
+    const logged = await until("the rejection log line", () =>
+      lines.find((l) => l.msg === "unhandled promise rejection"),
+    );
+    assert.equal(logged.level, "error");
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  });
+
   it("exits at once on a second signal", async () => {
     const { child: proc, url, lines, exit } = await startFixture();
     fetch(`${url}/forever`).catch(() => {});

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import tls from "node:tls";
 import {
   PoisonMessageError,
   StompBrokerError,
@@ -11,6 +15,7 @@ import {
   StompUnavailableError,
 } from "../../lib/stomp";
 import { type ActiveMq, startActiveMq } from "../../local/deps";
+import { ensureServerCertificate } from "../../local/deps/tls";
 
 async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -342,6 +347,50 @@ describe("STOMP client against a real ActiveMQ", function () {
     });
     await until("the persisted message", () => survivors[0], 60_000);
     assert.deepEqual(survivors, ["stored before the crash"]);
+  });
+
+  it("connects over TLS, verifying the broker's certificate", async () => {
+    // A TLS terminator in front of the real broker, like Amazon MQ's stomp+ssl endpoint.
+    const certs = await ensureServerCertificate(path.join(tmpdir(), `stomp-tls-${randomUUID().slice(0, 8)}`));
+    const terminator = tls.createServer(
+      { cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) },
+      (secure) => {
+        const upstream = net.connect(broker.stompPort, broker.host);
+        secure.pipe(upstream).pipe(secure);
+        secure.on("error", () => upstream.destroy());
+        upstream.on("error", () => secure.destroy());
+      },
+    );
+    await new Promise<void>((resolve) => terminator.listen(0, "127.0.0.1", resolve));
+    const port = (terminator.address() as net.AddressInfo).port;
+    try {
+      const bus = await connectedClient({ port, tls: { ca: readFileSync(certs.caFile) } });
+      const queue = uniqueQueue("tls");
+      await bus.send(queue, "secret cargo");
+      const received: string[] = [];
+      bus.subscribe(queue, (message) => {
+        received.push(message.body);
+      });
+      await until("the message over TLS", () => received[0]);
+      assert.equal(received[0], "secret cargo");
+
+      const failures: string[] = [];
+      const log = {
+        debug() {},
+        info() {},
+        error() {},
+        warn: (fields: { err?: Error }) => failures.push(String(fields.err?.message)),
+      };
+      const untrusting = client({ port, tls: true, log, reconnect: { initialMs: 50, maxMs: 200 } });
+      untrusting.start();
+      const reason = await until("the certificate to be refused", () => failures[0]);
+      assert.match(reason, /certificate/i);
+      assert.equal(untrusting.connected, false);
+      await untrusting.close();
+      await bus.close();
+    } finally {
+      terminator.close();
+    }
   });
 
   it("close() disconnects for good: no reconnection, sends rejected", async () => {

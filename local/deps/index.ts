@@ -8,9 +8,17 @@ export type { RedeliveryPolicy } from "./activemq-config";
 export { type Dynalite, type DynaliteOptions, startDynalite } from "./dynalite";
 export { type MariaDb, type MariaDbOptions, startMariaDb } from "./mariadb";
 export { assertPortFree, freePort, isPortFree, PortInUseError } from "./ports";
-export { killAllProcesses, type LineSink, ManagedProcess, type OutputLine, throwAwayDir } from "./process";
+export {
+  killAllProcesses,
+  type LineSink,
+  ManagedProcess,
+  type OutputLine,
+  type ProcessSpec,
+  throwAwayDir,
+} from "./process";
+
 export { type Redis, type RedisOptions, startRedis } from "./redis";
 export type { ServerControl } from "./server";
 export { type SharedDependencies, sharedDependencies } from "./shared";
 export type { TlsFiles } from "./tls";
-export { StartupError } from "./wait";
+export { StartupError, waitUntil } from "./wait";

@@ -19,8 +19,8 @@ export interface ProcessSpec {
   args: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Every output line is appended to this file (raw). */
-  logFile: string;
+  /** Every output line is appended to this file (raw), when given. */
+  logFile?: string;
   /** Also called with every output line (the runner turns them into JSON logs). */
   onLine?: LineSink;
 }
@@ -72,8 +72,10 @@ export class ManagedProcess {
   start(): void {
     if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
     const { command, args, cwd, env, logFile, onLine } = this.spec;
-    mkdirSync(dirname(logFile), { recursive: true });
-    this.log ??= createWriteStream(logFile, { flags: "a" });
+    if (logFile) {
+      mkdirSync(dirname(logFile), { recursive: true });
+      this.log ??= createWriteStream(logFile, { flags: "a" });
+    }
     this.exitInfo = undefined;
     const child = spawn(command, args, {
       cwd,

@@ -12,6 +12,8 @@ export interface WaitOptions {
   intervalMs?: number;
   /** When given, waiting stops as soon as this process exits. */
   process?: ManagedProcess;
+  /** Aborting stops the wait at once. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -19,10 +21,11 @@ export interface WaitOptions {
  * with the tail of the process's output in the message.
  */
 export async function waitUntil(probe: () => Promise<unknown>, options: WaitOptions): Promise<void> {
-  const { what, timeoutMs, intervalMs = 200, process } = options;
+  const { what, timeoutMs, intervalMs = 200, process, signal } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   for (;;) {
+    if (signal?.aborted) throw new StartupError(`${what}: waiting was interrupted`);
     if (process && !process.running) {
       const exit = process.exit;
       throw new StartupError(

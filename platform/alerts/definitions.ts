@@ -1,0 +1,439 @@
+/**
+ * The one set of alert definitions. The local Prometheus rules and the Kubernetes PrometheusRules
+ * are rendered from `prometheus`; the CloudWatch alarms of the AWS stacks from `cloudwatch`,
+ * wherever an equivalent metric exists. Metric names in `prometheus` are those the service kit
+ * and the Debian exporters publish (`http_requests_total`, `mysql_up`, `redis_up`, ...).
+ */
+
+export type Severity = "critical" | "warning";
+
+/** What a CloudWatch mapping is evaluated per: one alarm per such resource. */
+export type CloudWatchScope =
+  | "loadBalancer"
+  | "targetGroup"
+  | "ecsService"
+  | "database"
+  | "cache"
+  | "queue"
+  | "table"
+  | "backupVault";
+
+export type Comparison =
+  | "GreaterThanThreshold"
+  | "GreaterThanOrEqualToThreshold"
+  | "LessThanThreshold"
+  | "LessThanOrEqualToThreshold";
+
+/** A threshold relative to the monitored resource's size (known from stack config). */
+export interface RelativeThreshold {
+  fractionOf: "maxConnections" | "allocatedStorageBytes";
+  fraction: number;
+}
+
+export interface CloudWatchMapping {
+  scope: CloudWatchScope;
+  namespace: string;
+  /** The metric, or for `ratioOf` the name the ratio is shown under. */
+  metricName: string;
+  /** `Sum`, `Average`, `Minimum`, `Maximum`, `SampleCount` or a percentile such as `p95`. */
+  statistic: string;
+  /** Alarm on 100 × numerator / denominator (both summed) instead of a single metric. */
+  ratioOf?: { numerator: string; denominator: string };
+  threshold: number | RelativeThreshold;
+  comparison: Comparison;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  /** How periods without data count: `breaching` makes silence an alarm (a stopped database). */
+  treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
+}
+
+export interface AlertDefinition {
+  /** PascalCase, unique: the Prometheus `alert` name and part of each alarm's name. */
+  id: string;
+  summary: string;
+  severity: Severity;
+  /** The PromQL rule; absent where nothing local measures it (AWS-only signals). */
+  prometheus?: { expr: string; for: string };
+  /** CloudWatch equivalents; absent where AWS has none (a process's own metrics). */
+  cloudwatch?: CloudWatchMapping[];
+}
+
+const ALB = "AWS/ApplicationELB";
+const FIVE_MINUTES = 300;
+
+export const alertDefinitions: readonly AlertDefinition[] = [
+  {
+    id: "ServiceDown",
+    summary: "A service has no healthy instance",
+    severity: "critical",
+    prometheus: { expr: 'up{role="service"} == 0', for: "1m" },
+    cloudwatch: [
+      {
+        scope: "targetGroup",
+        namespace: ALB,
+        metricName: "HealthyHostCount",
+        statistic: "Minimum",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: 60,
+        evaluationPeriods: 2,
+        treatMissingData: "breaching",
+      },
+      {
+        scope: "ecsService",
+        namespace: "ECS/ContainerInsights",
+        metricName: "RunningTaskCount",
+        statistic: "Minimum",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        treatMissingData: "breaching",
+      },
+    ],
+  },
+  {
+    id: "HighErrorRatio",
+    summary: "More than 5% of a service's requests fail with 5xx",
+    severity: "critical",
+    prometheus: {
+      expr: 'sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])) > 0.05',
+      for: "5m",
+    },
+    cloudwatch: [
+      {
+        scope: "targetGroup",
+        namespace: ALB,
+        metricName: "ErrorRatioPercent",
+        statistic: "Sum",
+        ratioOf: { numerator: "HTTPCode_Target_5XX_Count", denominator: "RequestCount" },
+        threshold: 5,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "HighLatencyP95",
+    summary: "A service's p95 latency is above 500 ms",
+    severity: "warning",
+    prometheus: {
+      expr: "histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5",
+      for: "10m",
+    },
+    cloudwatch: [
+      {
+        scope: "targetGroup",
+        namespace: ALB,
+        metricName: "TargetResponseTime",
+        statistic: "p95",
+        threshold: 0.5,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 2,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "LoadBalancer5xx",
+    summary: "The load balancer itself answers 5xx (no target, or targets unreachable)",
+    severity: "warning",
+    cloudwatch: [
+      {
+        scope: "loadBalancer",
+        namespace: ALB,
+        metricName: "HTTPCode_ELB_5XX_Count",
+        statistic: "Sum",
+        threshold: 10,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "UnhealthyHosts",
+    summary: "A target group has unhealthy targets",
+    severity: "warning",
+    cloudwatch: [
+      {
+        scope: "targetGroup",
+        namespace: ALB,
+        metricName: "UnHealthyHostCount",
+        statistic: "Maximum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "ServiceCpuHigh",
+    summary: "A service uses more than 85% of its CPU reservation",
+    severity: "warning",
+    prometheus: { expr: "rate(process_cpu_seconds_total[5m]) > 0.85", for: "15m" },
+    cloudwatch: [
+      {
+        scope: "ecsService",
+        namespace: "AWS/ECS",
+        metricName: "CPUUtilization",
+        statistic: "Average",
+        threshold: 85,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 3,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "ServiceMemoryHigh",
+    summary: "A service uses more than 90% of its memory",
+    severity: "warning",
+    cloudwatch: [
+      {
+        scope: "ecsService",
+        namespace: "AWS/ECS",
+        metricName: "MemoryUtilization",
+        statistic: "Average",
+        threshold: 90,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 3,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "QueueDepthGrowing",
+    summary: "A queue holds more than 1000 messages",
+    severity: "warning",
+    prometheus: { expr: "activemq_queue_size > 1000 and delta(activemq_queue_size[10m]) > 0", for: "10m" },
+    cloudwatch: [
+      {
+        scope: "queue",
+        namespace: "AWS/AmazonMQ",
+        metricName: "QueueSize",
+        statistic: "Maximum",
+        threshold: 1000,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 2,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "QueueNoConsumers",
+    summary: "A queue has no consumer",
+    severity: "critical",
+    prometheus: { expr: "activemq_queue_consumer_count == 0", for: "5m" },
+    cloudwatch: [
+      {
+        scope: "queue",
+        namespace: "AWS/AmazonMQ",
+        metricName: "ConsumerCount",
+        statistic: "Maximum",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "breaching",
+      },
+    ],
+  },
+  {
+    id: "DatabaseDown",
+    summary: "The MySQL database is unreachable",
+    severity: "critical",
+    prometheus: { expr: "mysql_up == 0", for: "1m" },
+    cloudwatch: [
+      {
+        scope: "database",
+        namespace: "AWS/RDS",
+        metricName: "CPUUtilization",
+        statistic: "SampleCount",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        treatMissingData: "breaching",
+      },
+    ],
+  },
+  {
+    id: "DatabaseConnectionsNearMax",
+    summary: "MySQL connections above 80% of max_connections",
+    severity: "warning",
+    prometheus: {
+      expr: "mysql_global_status_threads_connected / mysql_global_variables_max_connections > 0.8",
+      for: "5m",
+    },
+    cloudwatch: [
+      {
+        scope: "database",
+        namespace: "AWS/RDS",
+        metricName: "DatabaseConnections",
+        statistic: "Maximum",
+        threshold: { fractionOf: "maxConnections", fraction: 0.8 },
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "DatabaseFreeStorageLow",
+    summary: "MySQL has less than 10% of its storage free",
+    severity: "warning",
+    // Locally the data directory's filesystem: the ops issue feeds this from the runner's disk check.
+    prometheus: { expr: "battle_ready_mysql_free_storage_ratio < 0.1", for: "10m" },
+    cloudwatch: [
+      {
+        scope: "database",
+        namespace: "AWS/RDS",
+        metricName: "FreeStorageSpace",
+        statistic: "Minimum",
+        threshold: { fractionOf: "allocatedStorageBytes", fraction: 0.1 },
+        comparison: "LessThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "DatabaseCpuHigh",
+    summary: "The database's CPU is above 80%",
+    severity: "warning",
+    cloudwatch: [
+      {
+        scope: "database",
+        namespace: "AWS/RDS",
+        metricName: "CPUUtilization",
+        statistic: "Average",
+        threshold: 80,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 3,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "RedisDown",
+    summary: "Redis is unreachable",
+    severity: "critical",
+    prometheus: { expr: "redis_up == 0", for: "1m" },
+    cloudwatch: [
+      {
+        scope: "cache",
+        namespace: "AWS/ElastiCache",
+        metricName: "CPUUtilization",
+        statistic: "SampleCount",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        treatMissingData: "breaching",
+      },
+    ],
+  },
+  {
+    id: "RedisNearMaxMemory",
+    summary: "Redis uses more than 90% of maxmemory",
+    severity: "warning",
+    prometheus: {
+      expr: "redis_memory_max_bytes > 0 and redis_memory_used_bytes / redis_memory_max_bytes > 0.9",
+      for: "5m",
+    },
+    cloudwatch: [
+      {
+        scope: "cache",
+        namespace: "AWS/ElastiCache",
+        metricName: "DatabaseMemoryUsagePercentage",
+        statistic: "Maximum",
+        threshold: 90,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 2,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "DynamoDbThrottled",
+    summary: "A DynamoDB table throttles requests",
+    severity: "warning",
+    cloudwatch: [
+      {
+        scope: "table",
+        namespace: "AWS/DynamoDB",
+        metricName: "ReadThrottleEvents",
+        statistic: "Sum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+      {
+        scope: "table",
+        namespace: "AWS/DynamoDB",
+        metricName: "WriteThrottleEvents",
+        statistic: "Sum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
+      },
+    ],
+  },
+  {
+    id: "BackupOlderThanRpo",
+    summary: "No backup completed within the recovery point objective (24 hours)",
+    severity: "critical",
+    prometheus: { expr: "time() - battle_ready_backup_last_success_timestamp_seconds > 86400", for: "5m" },
+    cloudwatch: [
+      {
+        scope: "backupVault",
+        namespace: "AWS/Backup",
+        metricName: "NumberOfBackupJobsCompleted",
+        statistic: "Sum",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        periodSeconds: 86400,
+        evaluationPeriods: 1,
+        treatMissingData: "breaching",
+      },
+    ],
+  },
+];
+
+/** Checks the definitions' invariants; throws naming the first broken one. */
+export function validateAlertDefinitions(definitions: readonly AlertDefinition[]): void {
+  const ids = new Set<string>();
+  for (const d of definitions) {
+    if (!/^[A-Z][A-Za-z0-9]+$/.test(d.id)) throw new Error(`alert ${d.id}: id must be PascalCase`);
+    if (ids.has(d.id)) throw new Error(`alert ${d.id}: id is used twice`);
+    ids.add(d.id);
+    if (!d.prometheus && !d.cloudwatch?.length)
+      throw new Error(`alert ${d.id}: needs a prometheus rule or a cloudwatch mapping`);
+    for (const m of d.cloudwatch ?? []) {
+      if (!(m.periodSeconds % 60 === 0 && m.periodSeconds > 0))
+        throw new Error(`alert ${d.id}: period must be a multiple of 60 s`);
+      if (m.periodSeconds * m.evaluationPeriods > 86400)
+        throw new Error(`alert ${d.id}: evaluates over more than a day`);
+    }
+  }
+}
+
+validateAlertDefinitions(alertDefinitions);

@@ -11,7 +11,7 @@ export function fitToCapacityBudget(tables: readonly DynamoTable[], budget: numb
     throw new Error(
       `DataStore: ${tables.length} tables need at least ${tables.length} units, budget is ${budget}`,
     );
-  const fit = (units: number[]) => {
+  const shrink = (units: number[]) => {
     const total = units.reduce((a, b) => a + b, 0);
     if (total <= budget) return units;
     const scaled = units.map((u) => Math.max(1, Math.floor((u * budget) / total)));
@@ -24,7 +24,7 @@ export function fitToCapacityBudget(tables: readonly DynamoTable[], budget: numb
     }
     return scaled;
   };
-  const reads = fit(tables.map((t) => t.readCapacity));
-  const writes = fit(tables.map((t) => t.writeCapacity));
+  const reads = shrink(tables.map((t) => t.readCapacity));
+  const writes = shrink(tables.map((t) => t.writeCapacity));
   return tables.map((t, i) => ({ ...t, readCapacity: reads[i]!, writeCapacity: writes[i]! }));
 }

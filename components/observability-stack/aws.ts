@@ -71,8 +71,9 @@ export class AwsObservabilityStack extends pulumi.ComponentResource {
           { parent: this },
         ),
       );
-    (args.alertEmails ?? []).forEach((email, i) => subscribe(`email-${i + 1}`, "email", email));
-    (args.alertWebhookUrls ?? []).forEach((url, i) => subscribe(`webhook-${i + 1}`, "https", url));
+    for (const [i, email] of (args.alertEmails ?? []).entries()) subscribe(`email-${i + 1}`, "email", email);
+    for (const [i, url] of (args.alertWebhookUrls ?? []).entries())
+      subscribe(`webhook-${i + 1}`, "https", url);
 
     const plans = applyAlarmBudget(planAlarms(args.alertDefinitions, args.targets), args.alarmBudget ?? 0);
     this.alarmNames = plans.map((plan) => {

@@ -31,10 +31,13 @@ export const todoServices: ServiceSpec[] = [
       // TLS only, the certificate verified against the CA and matched to DB_HOST.
       DB_TLS_MODE: { from: "literal", value: "verify-identity" },
       DB_TLS_CA: { from: "mysql", field: "tlsCa" },
+      // Connections per task: scaling.max × this must stay well under the instance's max_connections.
+      DB_POOL_SIZE: { from: "literal", value: "5" },
     },
     uses: { mysql: { database: "todo", tls: true } },
     calls: [],
-    scaling: { min: 2, max: 6, cpuTarget: 60, requestsPerTarget: 1200 },
+    // requestsPerTarget is per minute: 3000 = 50 req/s per task (docs/plans/todo-growing-traffic.md).
+    scaling: { min: 2, max: 6, cpuTarget: 60, requestsPerTarget: 3000 },
     resources: { cpu: 256, memory: 256 },
   },
 ];

@@ -62,10 +62,10 @@ export interface SubscribeOptions {
   concurrency?: number;
   /**
    * What a handler's throw does.
-   * - "release" (default): the subscription is closed and reopened after a backoff (`retry`), so the
+   * - "release" (default for queues): the subscription is closed and reopened after a backoff (`retry`), so the
    *   broker redelivers the message (redelivered=true) and it never leaves the queue, however long
    *   the outage behind the failure lasts.
-   * - "nack": send NACK. ActiveMQ treats a STOMP NACK as a poison ack: without the broker's
+   * - "nack" (default for `/topic/` destinations): send NACK. ActiveMQ treats a STOMP NACK as a poison ack: without the broker's
    *   redelivery plugin the message goes straight to the dead-letter queue; with it (local/deps
    *   configures one), it is redelivered after a delay a few times, then dead-lettered.
    * A `PoisonMessageError` always NACKs.
@@ -244,7 +244,8 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       handler,
       prefetch,
       concurrency: Math.max(1, Math.min(options.concurrency ?? 1, prefetch)),
-      onError: options.onError ?? "release",
+      // A topic subscription cannot be released: the broker keeps nothing for a closed subscriber.
+      onError: options.onError ?? (destination.startsWith("/topic/") ? "nack" : "release"),
       retry: options.retry ?? { initialMs: 200, maxMs: 5_000 },
       extraHeaders: options.headers ?? {},
       wireId: undefined,

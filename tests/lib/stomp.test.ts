@@ -171,6 +171,20 @@ describe("STOMP client against a real ActiveMQ", function () {
     assert.equal(attempts, 2, "delivered once, redelivered once by the broker, then dead-lettered");
   });
 
+  it("a topic subscription keeps receiving after a handler throws", async () => {
+    const topic = `/topic/stomp-test-${randomUUID().slice(0, 8)}`;
+    const bus = await connectedClient();
+    const seen: string[] = [];
+    bus.subscribe(topic, (message) => {
+      seen.push(message.body);
+      if (message.body === "one") throw new Error("cannot apply");
+    });
+    await bus.send(topic, "one");
+    await bus.send(topic, "two");
+    await until("the second message", () => seen.includes("two"));
+    assert.deepEqual(seen, ["one", "two"]);
+  });
+
   it("runs one subscription's handlers one at a time and in order, or up to `concurrency` at once", async () => {
     const queue = uniqueQueue("order");
     const bus = await connectedClient();

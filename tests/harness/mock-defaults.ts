@@ -121,6 +121,13 @@ export const defaultCalls: Record<string, CallHandler> = {
     type: "String",
     value: String(args.name).includes("ecs") ? "ami-0ecs0optimized0000" : "mock-parameter-value",
   }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (args) => ({
+    authorizationToken: "QVdTOm1vY2stZWNyLXBhc3N3b3Jk",
+    proxyEndpoint: `https://${args.registryId ?? ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+    userName: "AWS",
+    password: "mock-ecr-password",
+    expiresAt: "2030-01-01T00:00:00Z",
+  }),
   "aws:iam/getPolicyDocument:getPolicyDocument": (args) => ({
     json: JSON.stringify({ Version: "2012-10-17", Statement: args.statements ?? [] }),
   }),

@@ -9,6 +9,8 @@ export interface WebhookConfig {
   host?: string;
   mysql: MySqlConfig;
   batching: GroupCommitOptions;
+  /** Longest a batch's write may take before it counts as failed (and its events are refused). */
+  statementTimeoutMs: number;
   /** How long the webhook refuses events after a failed batch before trying the database again. */
   breakerCooldownMs: number;
   ingestMode: IngestMode;
@@ -49,6 +51,7 @@ export function webhookConfigFromEnv(env: EnvReader = readEnv()): WebhookConfig 
       maxBacklog: env.int("MAX_BACKLOG", DEFAULT_BATCHING.maxBacklog, { min: 1, max: 1_000_000 }),
       maxWaitMs: env.int("MAX_WAIT_MS", DEFAULT_BATCHING.maxWaitMs, { min: 10, max: 60_000 }),
     },
+    statementTimeoutMs: env.int("DB_WRITE_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }),
     breakerCooldownMs: env.int("DB_RETRY_AFTER_MS", 1000, { min: 100, max: 60_000 }),
     ingestMode: mode as IngestMode,
   };

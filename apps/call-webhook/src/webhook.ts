@@ -22,7 +22,7 @@ const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000
 /** Builds the webhook, applies the schema, and starts listening. */
 export async function startCallWebhook(config: WebhookConfig): Promise<CallWebhook> {
   const now = config.now ?? Date.now;
-  const store = new EventStore(createMySqlPool(config.mysql));
+  const store = new EventStore(createMySqlPool(config.mysql), config.statementTimeoutMs);
   await migrateWithRetry(store, 30_000);
 
   const service = createService({

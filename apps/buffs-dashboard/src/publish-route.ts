@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError, REQUEST_ID_HEADER, type ServiceMetrics } from "../../../lib/service-kit";
-import { BUFF_ID_HEADER, encodeBuffMessage, validateBuff } from "./buff";
+import { StompUnavailableError } from "../../../lib/stomp";
+import { BUFF_ID_HEADER, BUFF_ID_PATTERN, encodeBuffMessage, validateBuff } from "./buff";
 
 export interface Publisher {
   /** Resolves once the broker has the message persisted (its RECEIPT); rejects when it cannot. */
@@ -14,6 +15,18 @@ export interface PublishRouteOptions {
   metrics: ServiceMetrics;
   /** Runs before validation: the bearer token check, when a token is configured. */
   authorize?: (request: FastifyRequest) => Promise<void>;
+}
+
+/**
+ * A client that retries after a 503 (or a lost answer) can send the same `Idempotency-Key`: it
+ * becomes the Buff's id, so the server stores the Buff once however often it was posted.
+ */
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers["idempotency-key"];
+  if (key === undefined) return undefined;
+  if (typeof key !== "string" || !BUFF_ID_PATTERN.test(key))
+    throw new HttpError(400, "Idempotency-Key must be 1-191 printable ASCII characters without spaces");
+  return key;
 }
 
 /** Seconds a client should wait before retrying while the broker is unreachable. */
@@ -44,7 +57,7 @@ export function registerPublishRoute(app: FastifyInstance, options: PublishRoute
       rejected.inc({ reason: "invalid" });
       throw new HttpError(400, buff.reason);
     }
-    const id = randomUUID();
+    const id = idempotencyKeyOf(request) ?? randomUUID();
     try {
       await options.publisher.send(options.destination, encodeBuffMessage({ id, ...buff.value }), {
         [BUFF_ID_HEADER]: id,
@@ -53,7 +66,9 @@ export function registerPublishRoute(app: FastifyInstance, options: PublishRoute
       });
     } catch (error) {
       publishFailures.inc();
-      request.log.warn({ err: error }, "could not publish the buff");
+      // Broker down is expected and already logged by the 503; anything else gets its details.
+      if (!(error instanceof StompUnavailableError))
+        request.log.warn({ err: error }, "could not publish the buff");
       throw new HttpError(503, "the message broker is unavailable; retry later", {
         "retry-after": BROKER_RETRY_AFTER_SECONDS,
       });

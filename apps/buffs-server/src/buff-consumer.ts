@@ -28,7 +28,7 @@ export interface ConsumerDeps {
   retryDelayMs?: { first: number; max: number };
 }
 
-/** Why a stored-or-not decision was abandoned: the service is stopping. The broker redelivers. */
+/** The service is stopping before the Buff was stored: the STOMP client hands the message back (no NACK) and the broker redelivers it. */
 export class ConsumerStoppedError extends Error {
   override name = "ConsumerStoppedError";
 }
@@ -134,6 +134,7 @@ export class BuffConsumer {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

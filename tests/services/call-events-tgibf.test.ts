@@ -1,0 +1,208 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseCallEvent } from "../../apps/call-webhook/src/call-event";
+import { drawEventType, EVENT_MIX, EventFactory, MIX_TOTAL } from "../../apps/tgibf/src/event-mix";
+import { LatencyHistogram } from "../../apps/tgibf/src/latency-histogram";
+import { runLoad } from "../../apps/tgibf/src/load";
+import { parseDuration, parseOptions, type TgibfOptions, UsageError } from "../../apps/tgibf/src/options";
+import { buildReport, formatTable } from "../../apps/tgibf/src/report";
+import { eventsInRound, nextRound, PAUSE_BETWEEN_ROUNDS_MS } from "../../apps/tgibf/src/rounds";
+import { checkTarget, isLoopbackHost, TargetError } from "../../apps/tgibf/src/target";
+
+/** A deterministic "random" source that returns the given values in turn. */
+const sequence = (values: number[]) => {
+  let i = 0;
+  return () => values[i++ % values.length]!;
+};
+
+describe("call-events: tgibf", () => {
+  describe("the original's burst schedule", () => {
+    it("round n posts n × 1000 events, with a 2 s pause between rounds", () => {
+      assert.deepEqual([1, 2, 3, 10].map(eventsInRound), [1000, 2000, 3000, 10_000]);
+      assert.equal(PAUSE_BETWEEN_ROUNDS_MS, 2000);
+    });
+
+    it("goes up one round after a clean round, and steps back by two after network errors (i = i − 2, then i++)", () => {
+      assert.equal(nextRound(1, false), 2);
+      assert.equal(nextRound(5, false), 6);
+      assert.equal(nextRound(5, true), 4);
+      assert.equal(nextRound(10, true), 9);
+      assert.equal(nextRound(2, true), 1);
+      assert.equal(nextRound(1, true), 1, "never below round 1");
+    });
+  });
+
+  describe("the event mix", () => {
+    it("is 12 call.new, 8 call.standby, 8 call.ongoing and 12 call.finished out of 40", () => {
+      assert.equal(MIX_TOTAL, 40);
+      assert.deepEqual(
+        EVENT_MIX.map((e) => [e.type, e.weight]),
+        [
+          ["call.new", 12],
+          ["call.standby", 8],
+          ["call.ongoing", 8],
+          ["call.finished", 12],
+        ],
+      );
+    });
+
+    it("maps each of the 40 tickets to its type exactly by the weights", () => {
+      const counts = new Map<string, number>();
+      for (let ticket = 0; ticket < 40; ticket++) {
+        const type = drawEventType(() => (ticket + 0.5) / 40);
+        counts.set(type, (counts.get(type) ?? 0) + 1);
+      }
+      assert.deepEqual(Object.fromEntries(counts), {
+        "call.new": 12,
+        "call.standby": 8,
+        "call.ongoing": 8,
+        "call.finished": 12,
+      });
+      assert.equal(
+        drawEventType(() => 0),
+        "call.new",
+      );
+      assert.equal(
+        drawEventType(() => 0.9999999),
+        "call.finished",
+      );
+    });
+
+    it("makes valid events with unique call ids", () => {
+      const factory = new EventFactory(sequence([0.1, 0.35, 0.6, 0.9]), Date.parse("2026-11-27T00:00:00Z"));
+      const events = Array.from({ length: 1000 }, () => factory.next());
+      assert.equal(new Set(events.map((e) => e.call_id)).size, 1000);
+      for (const event of events.slice(0, 10)) assert.equal(parseCallEvent(event).type, event.type);
+      assert.match(events[0]!.call_id, /^1795737600\.\d{4}0000001$/);
+      assert.equal(events[0]!.timestamp, "2017-01-01T00:00:00Z", "a static timestamp, like the original");
+    });
+  });
+
+  describe("safety: loopback targets only, bounded runs", () => {
+    it("accepts loopback hosts and refuses others without --allow-remote", () => {
+      for (const host of ["localhost", "127.0.0.1", "127.3.2.1", "[::1]", "api.localhost"]) {
+        assert.ok(isLoopbackHost(host), host);
+      }
+      for (const host of [
+        "example.com",
+        "10.0.0.1",
+        "192.168.1.10",
+        "0.0.0.0",
+        "[2001:db8::1]",
+        "localhost.example.com",
+      ]) {
+        assert.equal(isLoopbackHost(host), false, host);
+      }
+      assert.throws(() => checkTarget("http://example.com/webhook", false), TargetError);
+      assert.equal(checkTarget("http://example.com/webhook", true).host, "example.com");
+      assert.throws(() => checkTarget("not a url", false), /WEBHOOK is not a URL/);
+      assert.throws(() => checkTarget("https://127.0.0.1/webhook", false), /must be an http:\/\//);
+      assert.equal(
+        checkTarget("http://127.0.0.1:8090", false).pathname,
+        "/webhook",
+        "a base URL gets /webhook",
+      );
+    });
+
+    it("parses options with bounded defaults and clear errors", () => {
+      const defaults = parseOptions([], { WEBHOOK: "http://127.0.0.1:8090/webhook" }) as TgibfOptions;
+      assert.equal(defaults.mode, "burst");
+      assert.equal(defaults.durationMs, 60_000);
+      assert.equal(defaults.maxRounds, 20);
+      assert.equal(defaults.maxRequests, 1_000_000);
+      const rate = parseOptions(
+        [
+          "--mode",
+          "rate",
+          "--rate",
+          "300",
+          "--duration",
+          "2m",
+          "--keep-alive",
+          "--concurrency",
+          "50",
+          "--json",
+        ],
+        { WEBHOOK: "http://localhost:1/webhook" },
+      ) as TgibfOptions;
+      assert.deepEqual(
+        [rate.mode, rate.rate, rate.durationMs, rate.keepAlive, rate.concurrency, rate.maxSockets, rate.json],
+        ["rate", 300, 120_000, true, 50, 50, true],
+      );
+      assert.equal(parseOptions(["--help"], {}), "help");
+      assert.throws(() => parseOptions([], {}), /set WEBHOOK/);
+      assert.throws(() => parseOptions(["--mode", "chaos"], { WEBHOOK: "x" }), UsageError);
+      assert.throws(() => parseOptions(["--rate", "0"], { WEBHOOK: "x" }), /--rate must be a whole number/);
+      assert.throws(() => parseOptions(["--duration", "48h"], { WEBHOOK: "x" }), /between 1 ms and 24 h/);
+      assert.throws(() => parseOptions(["--wat"], { WEBHOOK: "x" }), /unknown option/);
+      assert.deepEqual(
+        ["500ms", "90s", "2m", "1h", "30"].map(parseDuration),
+        [500, 90_000, 120_000, 3_600_000, 30_000],
+      );
+    });
+  });
+
+  describe("figures", () => {
+    it("computes percentiles within 1%", () => {
+      const histogram = new LatencyHistogram();
+      for (let ms = 1; ms <= 1000; ms++) histogram.record(ms);
+      for (const [p, expected] of [
+        [50, 500],
+        [95, 950],
+        [99, 990],
+      ] as const) {
+        const got = histogram.percentile(p);
+        assert.ok(Math.abs(got - expected) / expected <= 0.01, `p${p} = ${got}, expected ~${expected}`);
+      }
+      assert.equal(histogram.percentile(100), 1000);
+      assert.equal(new LatencyHistogram().percentile(99), 0);
+    });
+  });
+
+  describe("burst mode against a server that drops connections in round 2", () => {
+    let server: Server;
+    let url: string;
+    let requestsSeen = 0;
+    before(async () => {
+      // Requests 1001-3000 (round 2) get their connection destroyed: network errors for tgibf.
+      server = createServer((req, res) => {
+        requestsSeen += 1;
+        const inRoundTwo = requestsSeen > 1000 && requestsSeen <= 3000;
+        req.resume();
+        req.on("end", () => (inRoundTwo ? req.socket.destroy() : res.end('{"status":"stored"}')));
+      });
+      server.maxConnections = 10_000;
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+    });
+    after(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it("runs rounds 1, 2 (errors), then steps back to 1, and reports the figures", async function () {
+      this.timeout(60_000);
+      const options = parseOptions(["--max-rounds", "3", "--duration", "50s"], {
+        WEBHOOK: url,
+      }) as TgibfOptions;
+      const run = await runLoad(options);
+      assert.deepEqual(
+        run.rounds.map((r) => [r.round, r.events, r.ok, r.errors]),
+        [
+          [1, 1000, 1000, 0],
+          [2, 2000, 0, 2000],
+          [1, 1000, 1000, 0],
+        ],
+      );
+      const report = buildReport(run, "burst", url);
+      assert.equal(report.sent, 4000);
+      assert.equal(report.ok, 2000);
+      assert.equal(report.errors, 2000);
+      assert.ok(report.p99_ms >= report.p50_ms);
+      assert.ok(report.rate_per_s > 0);
+      const table = formatTable(report);
+      assert.match(table, /^sent\s+4000$/m);
+      assert.match(table, /^network errors\s+2000$/m);
+    });
+  });
+});

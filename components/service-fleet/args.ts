@@ -25,6 +25,12 @@ export interface FleetService {
   cpu: number;
   /** Hard memory limit in MiB. */
   memory: number;
+  /**
+   * What the scheduler reserves on an instance (CPU millicores, memory MiB); below the limits,
+   * tasks share an instance's headroom (small instances on dev).
+   * @default the limits (cpu and memory)
+   */
+  reservation?: { cpu: number; memory: number };
   /** Plain environment values; a name that looks secret is refused (use `secrets`). @default {} */
   environment?: Record<string, pulumi.Input<string>>;
   /** Variables read from Secrets Manager at task start: name → `valueFrom` (`<arn>:<json key>::`). @default {} */

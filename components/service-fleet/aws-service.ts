@@ -139,6 +139,7 @@ export function createFleetService(
           livenessPath: service.livenessPath,
           cpu: service.cpu,
           memory: service.memory,
+          reservation: service.reservation,
           environment,
           secrets,
           logGroupName,

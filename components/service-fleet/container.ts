@@ -21,6 +21,8 @@ export interface ContainerInput {
   livenessPath: string;
   cpu: number;
   memory: number;
+  /** Reserved on the instance; defaults to the limits. */
+  reservation?: { cpu: number; memory: number };
   environment: Record<string, string>;
   secrets: Record<string, string>;
   logGroupName: string;
@@ -53,8 +55,9 @@ export function containerDefinition(c: ContainerInput): Record<string, unknown> 
     name: c.name,
     image: c.image,
     essential: true,
-    cpu: cpuUnits(c.cpu),
+    cpu: cpuUnits(c.reservation?.cpu ?? c.cpu),
     memory: c.memory,
+    memoryReservation: Math.min(c.reservation?.memory ?? c.memory, c.memory),
     user: CONTAINER_USER,
     readonlyRootFilesystem: true,
     privileged: false,

@@ -73,6 +73,7 @@ async function startSide(db: MariaDb, name: string, tls: boolean): Promise<Runni
         : {}),
       poolSize: POOL_SIZE,
       connectTimeoutMs: 3000,
+      queryTimeoutMs: 3000,
     },
   };
   const todo = await startTodo(config, { logLevel: "warn" });

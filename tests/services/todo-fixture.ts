@@ -34,6 +34,7 @@ export function todoConfigFor(
       tls: { mode: "verify-identity", ca: readFileSync(db.tls.caFile, "utf8"), caSource: db.tls.caFile },
       poolSize: 5,
       connectTimeoutMs: 3000,
+      queryTimeoutMs: 3000,
       ...overrides,
     },
   };

@@ -55,6 +55,7 @@ describe("todo: configuration from the environment", () => {
         tls: "none",
         poolSize: 10,
         connectTimeoutMs: 5000,
+        queryTimeoutMs: 5000,
       },
     );
   });
@@ -376,6 +377,28 @@ describe("todo: on MariaDB with TLS and require_secure_transport=ON", function (
   });
 
   describe("a database outage", () => {
+    it("answers 503 when the database hangs (SIGSTOP), instead of holding requests, and recovers", async () => {
+      assert.ok(db.pid, "MariaDB runs");
+      const pid = db.pid;
+      process.kill(pid, "SIGSTOP");
+      try {
+        // More requests than the pool has connections: the ones waiting for a connection must not hang either.
+        const answers = await Promise.all(Array.from({ length: 12 }, () => call(base, "GET", "/todos")));
+        for (const answer of answers) {
+          assert.equal(answer.status, 503);
+          assert.equal(answer.headers.get("retry-after"), "5");
+        }
+      } finally {
+        process.kill(pid, "SIGCONT");
+      }
+      await eventually("GET /todos answers 200 once MariaDB runs again", async () => {
+        assert.equal((await call(base, "GET", "/todos")).status, 200);
+      });
+      const created = await call(base, "POST", "/todos", { title: "after the hang" });
+      assert.equal(created.status, 201);
+      assert.equal((await call(base, "GET", `/todos/${(created.json as TodoBody).id}`)).status, 200);
+    });
+
     it("answers 503 with Retry-After while the database is down, and recovers without a restart", async () => {
       const kept = (await call(base, "POST", "/todos", { title: "survives the outage" })).json as TodoBody;
       await db.kill();

@@ -32,6 +32,8 @@ export interface DatabaseConfig {
   poolSize: number;
   /** How long to wait for a connection to be established before giving up, per attempt. */
   connectTimeoutMs: number;
+  /** Longest a query may run; a hung database then answers 503 instead of holding requests. */
+  queryTimeoutMs: number;
 }
 
 export interface TodoConfig {
@@ -56,6 +58,7 @@ export function loadTodoConfig(env: NodeJS.ProcessEnv = process.env): TodoConfig
       tls: loadTls(read.optional("DB_TLS_MODE"), read.optional("DB_TLS_CA")),
       poolSize: read.int("DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
       connectTimeoutMs: read.int("DB_CONNECT_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }),
+      queryTimeoutMs: read.int("DB_QUERY_TIMEOUT_MS", 5000, { min: 100, max: 600_000 }),
     },
     startupTimeoutMs: read.int("DB_STARTUP_TIMEOUT_MS", 60_000, { min: 0, max: 3_600_000 }),
   };

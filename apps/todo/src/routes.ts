@@ -7,7 +7,13 @@ import { parseNewTodo, parseTodoChanges, parseTodoId } from "./validation";
 /** Seconds a client is asked to wait before retrying while the database is unreachable. */
 export const RETRY_AFTER_SECONDS = 5;
 
-export function registerTodoRoutes(service: Service, store: TodoStore): void {
+/**
+ * `deadlineMs` bounds each request's wait for the database, including the wait for a pooled
+ * connection (mysql2's query timeout only starts once a connection is held), so a hung database
+ * cannot pile requests up. A write that hits the deadline may still complete later: the client
+ * got a 503, never a success, so nothing acknowledged is lost.
+ */
+export function registerTodoRoutes(service: Service, store: TodoStore, deadlineMs: number): void {
   const { app, metrics } = service;
   const changes = metrics.counter({
     name: "todo_task_changes_total",
@@ -22,8 +28,20 @@ export function registerTodoRoutes(service: Service, store: TodoStore): void {
 
   /** Runs a database call; an unreachable database becomes 503 with Retry-After, never a crash. */
   async function database<T>(call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            Object.assign(new Error(`no answer from the database within ${deadlineMs} ms`), {
+              code: "ETIMEDOUT",
+            }),
+          ),
+        deadlineMs,
+      );
+    });
     try {
-      return await call();
+      return await Promise.race([call(), deadline]);
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         databaseErrors.inc({ kind: "unavailable" });
@@ -34,6 +52,8 @@ export function registerTodoRoutes(service: Service, store: TodoStore): void {
       }
       databaseErrors.inc({ kind: "other" });
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

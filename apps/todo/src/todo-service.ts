@@ -40,7 +40,7 @@ export async function startTodo(config: TodoConfig, options: StartOptions = {}):
     await waitForDatabase(pool, config.db, config.startupTimeoutMs, service.log);
     const applied = await migrate(pool, migrations);
     service.log.info({ applied, latest: migrations.length }, "schema migrated");
-    registerTodoRoutes(service, new TodoStore(pool));
+    registerTodoRoutes(service, new TodoStore(pool, config.db.queryTimeoutMs), config.db.queryTimeoutMs);
     const url = await service.listen();
     return { url, service, pool, close: () => service.close() };
   } catch (error) {

@@ -32,20 +32,27 @@ function toTodo(row: TodoRow): Todo {
 
 /** The tasks table. Every query is parameterised; timestamps come from the database clock, in UTC. */
 export class TodoStore {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly queryTimeoutMs: number,
+  ) {}
+
+  private query<T extends RowDataPacket[] | ResultSetHeader>(sql: string, values: unknown[] = []) {
+    return this.pool.query<T>({ sql, values, timeout: this.queryTimeoutMs });
+  }
 
   async list(): Promise<Todo[]> {
-    const [rows] = await this.pool.query<TodoRow[]>(`SELECT ${COLUMNS} FROM todos ORDER BY id`);
+    const [rows] = await this.query<TodoRow[]>(`SELECT ${COLUMNS} FROM todos ORDER BY id`);
     return rows.map(toTodo);
   }
 
   async get(id: number): Promise<Todo | undefined> {
-    const [rows] = await this.pool.query<TodoRow[]>(`SELECT ${COLUMNS} FROM todos WHERE id = ?`, [id]);
+    const [rows] = await this.query<TodoRow[]>(`SELECT ${COLUMNS} FROM todos WHERE id = ?`, [id]);
     return rows[0] ? toTodo(rows[0]) : undefined;
   }
 
   async create(todo: NewTodo): Promise<Todo> {
-    const [result] = await this.pool.query<ResultSetHeader>(
+    const [result] = await this.query<ResultSetHeader>(
       "INSERT INTO todos (title, done, created_at, updated_at) VALUES (?, FALSE, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
       [todo.title],
     );
@@ -66,7 +73,7 @@ export class TodoStore {
       assignments.push("done = ?");
       values.push(changes.done);
     }
-    const [result] = await this.pool.query<ResultSetHeader>(
+    const [result] = await this.query<ResultSetHeader>(
       `UPDATE todos SET ${assignments.join(", ")} WHERE id = ?`,
       [...values, id],
     );
@@ -76,12 +83,12 @@ export class TodoStore {
 
   /** True when the task existed. */
   async delete(id: number): Promise<boolean> {
-    const [result] = await this.pool.query<ResultSetHeader>("DELETE FROM todos WHERE id = ?", [id]);
+    const [result] = await this.query<ResultSetHeader>("DELETE FROM todos WHERE id = ?", [id]);
     return result.affectedRows > 0;
   }
 
   async count(): Promise<number> {
-    const [rows] = await this.pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM todos");
+    const [rows] = await this.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM todos");
     return Number(rows[0]?.n ?? 0);
   }
 }

@@ -167,6 +167,24 @@ describe("service kit: HTTP edge cases", () => {
     assert.equal((await fetch(`${url}/things`)).headers.get("allow"), "POST");
   });
 
+  it("answers 405 for routes registered in a prefixed plugin too", async () => {
+    const { url } = await start({}, (service) => {
+      service.app.register(
+        async (api) => {
+          api.get("/items/:id", async () => ({ ok: true }));
+          api.post("/items", async () => ({ ok: true }));
+        },
+        { prefix: "/api" },
+      );
+    });
+    assert.equal((await fetch(`${url}/api/items/1`)).status, 200);
+    const wrong = await fetch(`${url}/api/items/1`, { method: "PATCH" });
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "GET, HEAD");
+    assert.equal((await fetch(`${url}/api/items`)).headers.get("allow"), "POST");
+    assert.equal((await fetch(`${url}/items/1`)).status, 404);
+  });
+
   it("answers 400 with the parser's reason for malformed JSON", async () => {
     const { url } = await start({}, thingRoutes);
     const response = await fetch(`${url}/things`, {

@@ -58,9 +58,11 @@ export interface LoadTestResult {
   webhook: { mean_batch_size: number; batches: number; refused: Record<string, number> };
 }
 
-function log(message: string): void {
+type Log = (message: string) => void;
+
+const logToStderr: Log = (message) => {
   process.stderr.write(`[load-test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+};
 
 async function readCount(url: string): Promise<LastThirtyMinutes> {
   const response = await fetch(`${url}/webhook/last-30-minutes`);
@@ -104,8 +106,10 @@ export async function runLoadTest(options: {
   concurrency: number;
   sampleEveryMs: number;
   outDir: string;
+  log?: Log;
 }): Promise<LoadTestResult> {
   const { durationMs, rate, concurrency, sampleEveryMs, outDir } = options;
+  const log = options.log ?? logToStderr;
   const loadStart = loadavg();
   const startedAt = new Date();
   log("starting MariaDB (innodb_flush_log_at_trx_commit=1) and call-webhook");
@@ -175,6 +179,7 @@ export async function runLoadTest(options: {
       webhook: await webhookFigures(url),
     };
     writeReport(result, outDir);
+    log(`report written to ${relative(repoRoot, outDir) || outDir}/report.md`);
     return result;
   } finally {
     await webhook?.stop();
@@ -197,7 +202,6 @@ function writeReport(result: LoadTestResult, outDir: string): void {
   writeFileSync(join(outDir, CHART_FILE), chart);
   writeFileSync(join(outDir, "report.json"), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(outDir, "report.md"), markdown(result));
-  log(`report written to ${relative(repoRoot, outDir) || outDir}/report.md`);
 }
 
 function markdown(r: LoadTestResult): string {

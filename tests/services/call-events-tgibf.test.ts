@@ -194,7 +194,8 @@ describe("call-events: tgibf", () => {
           [1, 1000, 1000, 0],
         ],
       );
-      const report = buildReport(run, "burst", url);
+      const report = buildReport(run, "burst");
+      assert.equal(report.webhook, url);
       assert.equal(report.sent, 4000);
       assert.equal(report.ok, 2000);
       assert.equal(report.errors, 2000);

@@ -30,6 +30,8 @@ export interface LoadHooks {
 }
 
 export interface LoadRun {
+  /** The URL the events went to. */
+  target: string;
   tally: Tally;
   elapsedMs: number;
   rounds: RoundResult[];
@@ -98,7 +100,7 @@ export async function runLoad(options: TgibfOptions, hooks: LoadHooks = {}): Pro
     if (progressTimer) clearInterval(progressTimer);
     sender.close();
   }
-  return { tally, elapsedMs: lastCompletion - started, rounds };
+  return { target: url.href, tally, elapsedMs: lastCompletion - started, rounds };
 }
 
 /**

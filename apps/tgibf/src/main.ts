@@ -43,7 +43,7 @@ async function main(): Promise<number> {
       },
     });
     if (tty && progressEveryMs > 0) process.stderr.write("\n");
-    const report = buildReport(run, options.mode, options.webhook);
+    const report = buildReport(run, options.mode);
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
     return 0;
   } catch (error) {

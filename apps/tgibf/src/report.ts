@@ -25,12 +25,12 @@ export interface LoadReport {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export function buildReport(run: LoadRun, mode: LoadMode, webhook: string): LoadReport {
+export function buildReport(run: LoadRun, mode: LoadMode): LoadReport {
   const { tally } = run;
   const seconds = Math.max(run.elapsedMs, 1) / 1000;
   const report: LoadReport = {
     mode,
-    webhook,
+    webhook: run.target,
     duration_s: round2(seconds),
     sent: tally.sent,
     ok: tally.ok,

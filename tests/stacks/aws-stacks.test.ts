@@ -1,0 +1,320 @@
+import assert from "node:assert/strict";
+import { catalog } from "../../catalog";
+import { isSecretSource } from "../../catalog/types";
+import { looksSecret } from "../../components/service-fleet/container";
+import {
+  evaluateStack,
+  type MockRun,
+  ofType,
+  type RecordedResource,
+  reveal,
+  Secret,
+  single,
+} from "../harness/pulumi-mocks";
+import { runStack } from "./stack-run";
+
+type Run = MockRun<Record<string, unknown>>;
+
+/** CI deploys prebuilt images: `pulumi up --config battle-ready:imageTag=<git sha>`. */
+const CI = { "battle-ready:imageTag": "ci-0123abc" };
+const STACKS = ["dev", "staging", "prod"] as const;
+const runs: Partial<Record<(typeof STACKS)[number], Run>> = {};
+
+const uses = (kind: "mysql" | "redis" | "activemq" | "dynamodb") => catalog.some((s) => s.uses[kind]);
+const publicServices = catalog.filter((s) => s.publicRoutes.length > 0);
+
+function containers(run: Run) {
+  return ofType(run.resources, "aws:ecs/taskDefinition:TaskDefinition").map((t) => {
+    const [c] = JSON.parse(String(t.inputs.containerDefinitions)) as {
+      name: string;
+      environment: { name: string; value: string }[];
+      secrets: { name: string; valueFrom: string }[];
+    }[];
+    return c!;
+  });
+}
+
+function capacity(run: Run, key: "readCapacity" | "writeCapacity"): number {
+  return ofType(run.resources, "aws:dynamodb/table:Table").reduce(
+    (n, t) => n + Number(t.inputs[key] ?? 0),
+    0,
+  );
+}
+
+/** Every plain (non-`Secret`) string anywhere in a value. */
+function plainStrings(value: unknown, out: string[] = []): string[] {
+  if (value instanceof Secret) return out;
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) plainStrings(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) plainStrings(v, out);
+  return out;
+}
+
+function scalingMax(run: Run, service: string): number | undefined {
+  const target = ofType(run.resources, "aws:appautoscaling/target:Target").find(
+    (t) => t.name === `fleet-${service}`,
+  );
+  return target?.inputs.maxCapacity as number | undefined;
+}
+
+describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", () => {
+  before(async () => {
+    for (const stack of STACKS) runs[stack] = await runStack(stack, CI);
+  });
+  const run = (stack: (typeof STACKS)[number]) => runs[stack]!;
+
+  for (const stack of STACKS) {
+    describe(stack, () => {
+      it("builds every component, each child parented to one", () => {
+        const types = new Set(run(stack).resources.map((r) => r.type));
+        for (const component of ["Network", "ServiceFleet", "ObservabilityStack", "ImageRepository"])
+          assert.ok(types.has(`battle-ready:aws:${component}`), component);
+        if (uses("mysql") || uses("redis") || uses("dynamodb"))
+          assert.ok(types.has("battle-ready:aws:DataStore"));
+        if (uses("activemq")) assert.ok(types.has("battle-ready:aws:QueueBroker"));
+        const components = new Set(
+          run(stack)
+            .resources.filter((r) => !r.custom)
+            .map((r) => r.urn),
+        );
+        for (const r of run(stack).resources.filter(
+          (r) => r.custom && !r.type.startsWith("pulumi:providers:"),
+        ))
+          assert.ok(r.parent && components.has(r.parent), `${r.type} ${r.name} has a component parent`);
+      });
+
+      it("injects every password and generated secret by reference, never as a plain value", () => {
+        const byName = new Map(containers(run(stack)).map((c) => [c.name, c]));
+        for (const s of catalog) {
+          const c = byName.get(s.name);
+          assert.ok(c, `${s.name} has a task definition`);
+          for (const [variable, source] of Object.entries(s.env)) {
+            if (!isSecretSource(source)) continue;
+            assert.ok(!c.environment.some((e) => e.name === variable), `${s.name}.${variable} is not plain`);
+            const ref = c.secrets.find((e) => e.name === variable);
+            assert.match(
+              String(ref?.valueFrom),
+              /^arn:aws:secretsmanager:[^:]+:\d{12}:secret:.+:password::$/,
+              `${s.name}.${variable}`,
+            );
+          }
+          for (const e of c.environment)
+            assert.ok(!looksSecret(e.name), `${s.name}.${e.name} looks secret but is plain`);
+        }
+      });
+
+      it("shows no secret in plain text: not in any resource input, nor in the outputs", () => {
+        const generated = ofType(run(stack).resources, "random:index/randomPassword:RandomPassword").map(
+          (p) => reveal(p.state.result) as string,
+        );
+        assert.ok(generated.length > 0 || catalog.length === 0, "passwords are generated");
+        const webhook = "mock-secret(battle-ready:alertWebhookUrl)";
+        const plain = [
+          ...run(stack).resources.flatMap((r) => plainStrings(r.inputs)),
+          ...plainStrings(run(stack).outputs),
+        ];
+        for (const secret of [...generated, webhook])
+          assert.ok(!plain.some((s) => s.includes(secret)), `${secret} appears in plain text`);
+        const subscription = ofType(run(stack).resources, "aws:sns/topicSubscription:TopicSubscription").find(
+          (s) => s.inputs.protocol === "https",
+        );
+        assert.ok(
+          subscription?.inputs.endpoint instanceof Secret,
+          "the webhook subscription's endpoint stays secret",
+        );
+      });
+
+      it("requires IMDSv2 and encrypts the root volume", () => {
+        const lt = single(run(stack).resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs;
+        assert.equal((lt.metadataOptions as { httpTokens: string }).httpTokens, "required");
+        const [root] = lt.blockDeviceMappings as { ebs: { encrypted: string } }[];
+        assert.equal(root?.ebs.encrypted, "true");
+      });
+
+      it("outputs each public service's URL, the dashboards and the log groups", () => {
+        const outputs = run(stack).outputs as {
+          serviceUrls: Record<string, string>;
+          dashboardUrls: Record<string, string>;
+          logGroups: Record<string, string>;
+        };
+        assert.deepEqual(Object.keys(outputs.serviceUrls).sort(), publicServices.map((s) => s.name).sort());
+        for (const url of Object.values(outputs.serviceUrls))
+          assert.match(url, /^https?:\/\/[^/]+\.elb\.amazonaws\.com\//);
+        assert.ok(Object.keys(outputs.dashboardUrls).length > 0 || catalog.length === 0);
+        assert.deepEqual(Object.keys(outputs.logGroups).sort(), catalog.map((s) => s.name).sort());
+        const retention = ofType(run(stack).resources, "aws:cloudwatch/logGroup:LogGroup").map(
+          (g) => g.inputs.retentionInDays,
+        );
+        assert.ok(
+          retention.every((days) => typeof days === "number" && days > 0),
+          "every log group has a retention",
+        );
+      });
+
+      it("wires every alarm to the alert topic", () => {
+        const topic = single(run(stack).resources, "aws:sns/topic:Topic");
+        for (const alarm of ofType(run(stack).resources, "aws:cloudwatch/metricAlarm:MetricAlarm"))
+          assert.deepEqual(
+            alarm.inputs.alarmActions,
+            [`arn:aws:sns:eu-west-1:123456789012:${topic.name}`],
+            alarm.name,
+          );
+      });
+    });
+  }
+
+  describe("dev stays inside the free tier", () => {
+    it("has no NAT gateway and exactly one ALB", () => {
+      assert.equal(ofType(run("dev").resources, "aws:ec2/natGateway:NatGateway").length, 0);
+      assert.equal(ofType(run("dev").resources, "aws:lb/loadBalancer:LoadBalancer").length, 1);
+    });
+
+    it("runs t3.micro instances with at most the 30 GB free EBS", () => {
+      const lt = single(run("dev").resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs;
+      assert.equal(lt.instanceType, "t3.micro");
+      const [root] = lt.blockDeviceMappings as { ebs: { volumeSize: number } }[];
+      assert.ok(root!.ebs.volumeSize <= 30);
+    });
+
+    it("sizes RDS, ElastiCache, Amazon MQ and DynamoDB within the free tier", () => {
+      if (uses("mysql")) {
+        const db = single(run("dev").resources, "aws:rds/instance:Instance").inputs;
+        assert.equal(db.instanceClass, "db.t3.micro");
+        assert.equal(db.multiAz, false);
+        assert.equal(db.allocatedStorage, 20);
+        assert.equal(db.maxAllocatedStorage, undefined);
+      }
+      if (uses("redis")) {
+        const cache = single(
+          run("dev").resources,
+          "aws:elasticache/replicationGroup:ReplicationGroup",
+        ).inputs;
+        assert.equal(cache.nodeType, "cache.t3.micro");
+        assert.equal(cache.numCacheClusters, 1);
+      }
+      if (uses("activemq")) {
+        const broker = single(run("dev").resources, "aws:mq/broker:Broker").inputs;
+        assert.equal(broker.hostInstanceType, "mq.t3.micro");
+        assert.equal(broker.deploymentMode, "SINGLE_INSTANCE");
+      }
+      if (uses("dynamodb")) {
+        assert.ok(capacity(run("dev"), "readCapacity") <= 25, "≤ 25 RCU in total");
+        assert.ok(capacity(run("dev"), "writeCapacity") <= 25, "≤ 25 WCU in total");
+        for (const t of ofType(run("dev").resources, "aws:dynamodb/table:Table"))
+          assert.equal(t.inputs.billingMode, "PROVISIONED");
+      }
+    });
+
+    it("keeps alarms and dashboards within the always-free counts", () => {
+      assert.ok(ofType(run("dev").resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length <= 10);
+      assert.ok(ofType(run("dev").resources, "aws:cloudwatch/dashboard:Dashboard").length <= 3);
+    });
+  });
+
+  for (const stack of ["staging", "prod"] as const) {
+    describe(`${stack} has prod's topology`, () => {
+      it("private subnets behind NAT, HTTPS with a redirect from HTTP", () => {
+        assert.ok(ofType(run(stack).resources, "aws:ec2/natGateway:NatGateway").length >= 1);
+        const asg = single(run(stack).resources, "aws:autoscaling/group:Group").inputs;
+        assert.deepEqual(asg.vpcZoneIdentifiers, ["network-private-1-id", "network-private-2-id"]);
+        const listeners = ofType(run(stack).resources, "aws:lb/listener:Listener").map((l) => l.inputs);
+        assert.equal(listeners.find((l) => l.port === 443)?.protocol, "HTTPS");
+        const redirect = (listeners.find((l) => l.port === 80)?.defaultActions as { type: string }[])[0];
+        assert.equal(redirect?.type, "redirect");
+      });
+
+      it("Multi-AZ RDS, a Redis replica with automatic failover, an active/standby broker", () => {
+        if (uses("mysql"))
+          assert.equal(single(run(stack).resources, "aws:rds/instance:Instance").inputs.multiAz, true);
+        if (uses("redis")) {
+          const cache = single(
+            run(stack).resources,
+            "aws:elasticache/replicationGroup:ReplicationGroup",
+          ).inputs;
+          assert.ok((cache.numCacheClusters as number) >= 2);
+          assert.equal(cache.automaticFailoverEnabled, true);
+        }
+        if (uses("activemq"))
+          assert.equal(
+            single(run(stack).resources, "aws:mq/broker:Broker").inputs.deploymentMode,
+            "ACTIVE_STANDBY_MULTI_AZ",
+          );
+      });
+    });
+  }
+
+  describe("staging runs that topology at the smallest sizes", () => {
+    it("uses the smallest classes each feature allows", () => {
+      if (uses("mysql"))
+        assert.equal(
+          single(run("staging").resources, "aws:rds/instance:Instance").inputs.instanceClass,
+          "db.t3.micro",
+        );
+      if (uses("redis"))
+        assert.equal(
+          single(run("staging").resources, "aws:elasticache/replicationGroup:ReplicationGroup").inputs
+            .nodeType,
+          "cache.t3.micro",
+        );
+      if (uses("activemq"))
+        assert.equal(
+          single(run("staging").resources, "aws:mq/broker:Broker").inputs.hostInstanceType,
+          "mq.m5.large",
+        );
+    });
+  });
+
+  describe("prod", () => {
+    it("protects data from deletion and keeps at least 14 days of backups", () => {
+      const resources = run("prod").resources;
+      if (uses("mysql")) {
+        const db = single(resources, "aws:rds/instance:Instance").inputs;
+        assert.equal(db.deletionProtection, true);
+        assert.equal(db.skipFinalSnapshot, false);
+        assert.ok((db.backupRetentionPeriod as number) >= 14);
+      }
+      for (const t of ofType(resources, "aws:dynamodb/table:Table"))
+        assert.equal(t.inputs.deletionProtectionEnabled, true);
+      assert.equal(
+        single(resources, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection,
+        true,
+      );
+      if (uses("mysql") || uses("dynamodb")) {
+        const [rule] = single(resources, "aws:backup/plan:Plan").inputs.rules as {
+          lifecycle: { deleteAfter: number };
+        }[];
+        assert.ok(rule!.lifecycle.deleteAfter >= 14);
+      }
+    });
+
+    it("scales wider than dev, with at least two tasks per service", () => {
+      const services = catalog.filter((s) => s.kind !== "job");
+      for (const s of services) {
+        const devMax = scalingMax(run("dev"), s.name)!;
+        const prodMax = scalingMax(run("prod"), s.name)!;
+        assert.ok(prodMax >= devMax, `${s.name}: prod max ${prodMax} ≥ dev max ${devMax}`);
+        const prodTarget = ofType(run("prod").resources, "aws:appautoscaling/target:Target").find(
+          (t: RecordedResource) => t.name === `fleet-${s.name}`,
+        )!;
+        assert.ok((prodTarget.inputs.minCapacity as number) >= 2, `${s.name} runs at least two tasks`);
+      }
+      if (services.some((s) => s.scaling.max > 2))
+        assert.ok(services.some((s) => scalingMax(run("prod"), s.name)! > scalingMax(run("dev"), s.name)!));
+    });
+  });
+
+  describe("exactly as the engine would run it (images built from the Dockerfiles)", () => {
+    for (const stack of STACKS) {
+      it(`evaluates Pulumi.${stack}.yaml unchanged`, async () => {
+        const evaluated = await evaluateStack(stack);
+        const images = ofType(evaluated.resources, "docker:index/image:Image");
+        assert.equal(images.length, catalog.length, "one image per service");
+        for (const image of images) {
+          const build = image.inputs.build as { context: string; dockerfile: string };
+          assert.equal(build.context, ".");
+          assert.match(build.dockerfile, /^apps\/[a-z0-9-]+\/Dockerfile$/);
+        }
+      });
+    }
+  });
+});

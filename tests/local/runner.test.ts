@@ -19,18 +19,28 @@ import { redisPing, stompConnects } from "../../local/deps/probes";
 
 const repoRoot = resolve(__dirname, "..", "..");
 
-/** `npm start` as a child process, with its own state dir and ports. */
+/**
+ * `npm start` as a child process, with its own state dir and ports. `viaTsxCli` runs it the way
+ * npm does (through the tsx CLI) in a process group of its own, like a terminal's foreground job.
+ */
 class Runner {
   readonly child: ChildProcess;
   output = "";
   exitCode: number | null | undefined;
   private readonly exited: Promise<number | null>;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ["--import", "tsx", "local/cli/start.ts"], {
+  constructor(
+    env: NodeJS.ProcessEnv,
+    readonly viaTsxCli = false,
+  ) {
+    const args = viaTsxCli
+      ? [require.resolve("tsx/cli"), "local/cli/start.ts"]
+      : ["--import", "tsx", "local/cli/start.ts"];
+    this.child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: viaTsxCli,
     });
     this.child.stdout!.on("data", (chunk) => (this.output += chunk));
     this.child.stderr!.on("data", (chunk) => (this.output += chunk));
@@ -47,8 +57,10 @@ class Runner {
     return this.exited;
   }
 
+  /** Signals the launcher, or (via the tsx CLI) its whole process group, as Ctrl-C in a terminal does. */
   async signal(signal: NodeJS.Signals): Promise<number | null> {
-    this.child.kill(signal);
+    if (this.viaTsxCli) process.kill(-this.child.pid!, signal);
+    else this.child.kill(signal);
     return this.exit();
   }
 }
@@ -134,8 +146,8 @@ describe("local runner (npm start)", function () {
 
   after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-  const start = async (): Promise<Record<string, string>> => {
-    runner = new Runner(env);
+  const start = async (viaTsxCli = false): Promise<Record<string, string>> => {
+    runner = new Runner(env, viaTsxCli);
     const current = runner;
     const file = join(stateDir, "endpoints.json");
     await waitUntil(async () => existsSync(file), { what: "endpoints.json", timeoutMs: 90_000 }).catch(() => {
@@ -234,19 +246,16 @@ describe("local runner (npm start)", function () {
     );
   });
 
-  it("Ctrl-C (SIGINT) stops everything, exits 0 and leaves no process behind", async () => {
-    await start();
+  it("Ctrl-C (SIGINT to the tsx CLI's process group) stops everything, exits 0, leaves no process behind", async () => {
+    await start(true);
     const { runner: runnerPid, processes } = JSON.parse(
       readFileSync(join(stateDir, "processes.json"), "utf8"),
     ) as Processes;
-    assert.equal(runnerPid, runner!.child.pid);
     assert.equal(processes.length, 6);
-    assert.ok(processes.every((p) => isAlive(p.pid)));
+    const pids = [runnerPid, ...processes.map((p) => p.pid)];
+    assert.ok(pids.every(isAlive));
     assert.equal(await runner!.signal("SIGINT"), 0);
-    await assertNothingLeft(
-      stateDir,
-      processes.map((p) => p.pid),
-    );
+    await assertNothingLeft(stateDir, pids);
     assert.equal(existsSync(join(stateDir, "endpoints.json")), false, "stale endpoints are removed");
   });
 
@@ -254,12 +263,11 @@ describe("local runner (npm start)", function () {
     await start();
     const rows = (await (await fetch(`${api()}/rows`)).json()) as string[];
     assert.deepEqual(rows, ["from-run-1"]);
-    const { processes } = JSON.parse(readFileSync(join(stateDir, "processes.json"), "utf8")) as Processes;
+    const { runner: runnerPid, processes } = JSON.parse(
+      readFileSync(join(stateDir, "processes.json"), "utf8"),
+    ) as Processes;
     assert.equal(await runner!.signal("SIGTERM"), 0);
-    await assertNothingLeft(
-      stateDir,
-      processes.map((p) => p.pid),
-    );
+    await assertNothingLeft(stateDir, [runnerPid, ...processes.map((p) => p.pid)]);
   });
 
   it("a port already in use gives a clear error naming the port and what wanted it; nothing starts", async () => {

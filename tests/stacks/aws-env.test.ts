@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "../../catalog/types";
 import { type AwsEnvContext, resolveAwsEnv } from "../../platform/aws/env";
 
-function valueOf(input: pulumi.Input<string> | undefined): Promise<string> {
+function resolved(input: pulumi.Input<string> | undefined): Promise<string> {
   return new Promise((resolve) => pulumi.output(input).apply((v) => resolve(String(v))));
 }
 
@@ -71,9 +71,9 @@ describe("AWS env resolution", () => {
       "REDIS_PASSWORD",
       "TOKEN",
     ]);
-    assert.equal(await valueOf(env.secrets.DB_PASSWORD), `${ARN("mysql")}:password::`);
-    assert.equal(await valueOf(env.secrets.TOKEN), `${ARN("api-token")}:password::`);
-    assert.equal(await valueOf(env.environment.REDIS_HOSTS), "redis.internal:6379");
+    assert.equal(await resolved(env.secrets.DB_PASSWORD), `${ARN("mysql")}:password::`);
+    assert.equal(await resolved(env.secrets.TOKEN), `${ARN("api-token")}:password::`);
+    assert.equal(await resolved(env.environment.REDIS_HOSTS), "redis.internal:6379");
     for (const name of Object.keys(env.secrets))
       assert.ok(!(name in env.environment), `${name} is not plain`);
     assert.deepEqual([...new Set(env.secretArns)].sort(), [

@@ -219,7 +219,8 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
         assert.deepEqual(asg.vpcZoneIdentifiers, ["network-private-1-id", "network-private-2-id"]);
         const listeners = ofType(run(stack).resources, "aws:lb/listener:Listener").map((l) => l.inputs);
         assert.equal(listeners.find((l) => l.port === 443)?.protocol, "HTTPS");
-        const redirect = (listeners.find((l) => l.port === 80)?.defaultActions as { type: string }[])[0];
+        const http = listeners.find((l) => l.port === 80);
+        const redirect = ((http?.defaultActions ?? []) as { type: string }[])[0];
         assert.equal(redirect?.type, "redirect");
       });
 

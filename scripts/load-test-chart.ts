@@ -51,13 +51,15 @@ export function renderChart(points: readonly ChartPoint[], options: ChartOptions
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(options.title)}</text>`,
   );
-  for (let v = 0; v <= yMax + 1e-9; v += yStep) {
+  for (let i = 0; i * yStep <= yMax + 1e-9; i++) {
+    const v = i * yStep;
     parts.push(
       `<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`,
       `<text x="${margin.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#374151">${formatCount(v)}</text>`,
     );
   }
-  for (let m = 0; m <= xMax + 1e-9; m += xStep) {
+  for (let i = 0; i * xStep <= xMax + 1e-9; i++) {
+    const m = Number((i * xStep).toPrecision(6));
     parts.push(
       `<line x1="${x(m).toFixed(1)}" x2="${x(m).toFixed(1)}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 5}" stroke="#374151"/>`,
       `<text x="${x(m).toFixed(1)}" y="${margin.top + plotH + 20}" text-anchor="middle" fill="#374151">${m}</text>`,

@@ -9,7 +9,15 @@ import { migrations } from "../../apps/todo/src/migrations";
 import { type RunningTodo, startTodo } from "../../apps/todo/src/todo-service";
 import type { MariaDb } from "../../local/deps/mariadb";
 import { ensureServerCertificate } from "../../local/deps/tls";
-import { call, eventually, quiet, startSecureMariaDb, TODO_DATABASE, todoConfigFor } from "./todo-fixture";
+import {
+  call,
+  eventually,
+  quiet,
+  startSecureMariaDb,
+  TODO_DATABASE,
+  TODO_USER,
+  todoConfigFor,
+} from "./todo-fixture";
 
 interface TodoBody {
   id: number;
@@ -190,6 +198,22 @@ describe("todo: on MariaDB with TLS and require_secure_transport=ON", function (
 
     it("apply nothing the second time (a restart or a second instance)", async () => {
       assert.deepEqual(await migrate(todo.pool, migrations), []);
+    });
+
+    it("run once when two instances start together on a new database (advisory lock)", async () => {
+      await db.createDatabase("todo_race", TODO_USER, password, { requireTls: true });
+      const config = todoConfigFor(db, password, { database: "todo_race" });
+      const both = await Promise.all([startTodo(config, quiet), startTodo(config, quiet)]);
+      try {
+        const rows = await db.query<RowDataPacket[]>("SELECT version FROM todo_race.schema_migrations");
+        assert.deepEqual(
+          rows.map((r) => r.version),
+          migrations.map((m) => m.version),
+        );
+        for (const instance of both) assert.equal((await call(instance.url, "GET", "/todos")).status, 200);
+      } finally {
+        await Promise.all(both.map((instance) => instance.close()));
+      }
     });
 
     it("created the table as InnoDB with utf8mb4", async () => {

@@ -149,6 +149,8 @@ export class StompClient extends EventEmitter<StompClientEvents> {
     StompClientOptions;
   private readonly log: StompLogger;
   private current: Connection | undefined;
+  /** The socket of a connection attempt not yet CONNECTED, so `close()` can abort it. */
+  private connecting: net.Socket | undefined;
   private epoch = 0;
   private started = false;
   private closed = false;
@@ -190,6 +192,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
 
   /** Resolves once connected (starting the client if needed); rejects after `timeoutMs`. */
   whenConnected(timeoutMs = 30_000): Promise<void> {
+    if (this.closed) return Promise.reject(new StompUnavailableError("the STOMP client was closed"));
     this.start();
     if (this.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -272,6 +275,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
     if (this.closed) return;
     this.closed = true;
     this.wakeReconnect?.();
+    this.connecting?.destroy(new Error("the STOMP client was closed"));
     for (const state of this.subscriptions.values()) {
       state.queue = [];
       clearTimeout(state.retryTimer);
@@ -337,6 +341,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       : net.connect({ host, port });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
+    this.connecting = socket;
     const connection: Connection = {
       socket,
       epoch: ++this.epoch,
@@ -384,6 +389,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
           if (!established && frame.command === "CONNECTED") {
             established = true;
             clearTimeout(connectTimer);
+            this.connecting = undefined;
             this.onConnected(connection, frame);
             resolveConnected(lost);
           } else if (!established && frame.command === "ERROR") {
@@ -402,6 +408,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       });
       socket.on("close", () => {
         clearTimeout(connectTimer);
+        if (this.connecting === socket) this.connecting = undefined;
         const reason = socketError ?? new Error(`connection to ${this.address} closed`);
         if (established) {
           this.onDisconnected(connection, reason);
@@ -419,9 +426,10 @@ export class StompClient extends EventEmitter<StompClientEvents> {
     const sendEvery = ours > 0 && serverWants > 0 ? Math.max(ours, serverWants) : 0;
     const expectEvery = ours > 0 && serverSends > 0 ? Math.max(ours, serverSends) : 0;
     if (sendEvery > 0) {
+      // Checked every third of the period, so the longest silence stays well under the period.
       const timer = setInterval(() => {
-        if (Date.now() - connection.lastSent >= sendEvery / 2) this.write(connection, HEARTBEAT);
-      }, sendEvery / 2);
+        if (Date.now() - connection.lastSent >= sendEvery / 3) this.write(connection, HEARTBEAT);
+      }, sendEvery / 3);
       timer.unref();
       connection.timers.push(timer);
     }

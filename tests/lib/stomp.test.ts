@@ -407,6 +407,30 @@ describe("STOMP client against a real ActiveMQ", function () {
     }
   });
 
+  it("close() aborts a connection attempt that hangs before CONNECTED", async () => {
+    const received: string[] = [];
+    let peerClosed = false;
+    const silentPeer = net.createServer((socket) => {
+      socket.on("data", (chunk) => received.push(chunk.toString("utf8")));
+      socket.on("close", () => {
+        peerClosed = true;
+      });
+    });
+    await new Promise<void>((resolve) => silentPeer.listen(0, "127.0.0.1", resolve));
+    try {
+      const bus = client({ port: (silentPeer.address() as net.AddressInfo).port, connectTimeoutMs: 600_000 });
+      bus.start();
+      await until("the CONNECT frame", () => received.join("").includes("accept-version:1.2"));
+      assert.match(received.join(""), /^CONNECT\n/);
+      await bus.close();
+      await until("the attempt to be aborted", () => peerClosed);
+      assert.equal(bus.connected, false);
+      await assert.rejects(bus.whenConnected(), StompUnavailableError);
+    } finally {
+      silentPeer.close();
+    }
+  });
+
   it("close() disconnects for good: no reconnection, sends rejected", async () => {
     const bus = await connectedClient();
     let reconnects = 0;

@@ -153,6 +153,7 @@ describe("service kit: HTTP edge cases", () => {
     assert.equal(response.status, 404);
     assert.match(response.headers.get("content-type") ?? "", /application\/json/);
     assert.deepEqual(await response.json(), { error: "no route for GET /nowhere" });
+    assert.match(response.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
   });
 
   it("answers 405 with an Allow header for a known path with a wrong method", async () => {
@@ -245,8 +246,13 @@ describe("service kit: HTTP edge cases", () => {
       assert.equal(response.status, 415, headers["content-type"]);
       assert.match(((await response.json()) as { error: string }).error, /application\/json/);
     }
-    const untyped = await fetch(`${url}/things`, { method: "POST", body: new Uint8Array([1, 2, 3]) });
+    const untyped = await fetch(`${url}/things`, {
+      method: "POST",
+      body: new Uint8Array([1, 2, 3]),
+      headers: { "x-request-id": "client-42" },
+    });
     assert.equal(untyped.status, 415);
+    assert.equal(untyped.headers.get("x-request-id"), "client-42");
   });
 
   it("maps a thrown HttpError to its status, message and headers", async () => {

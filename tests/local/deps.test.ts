@@ -18,7 +18,7 @@ import {
   startRedis,
 } from "../../local/deps";
 import { stompConnects } from "../../local/deps/probes";
-import { stompRoundTrip } from "./stomp-exchange";
+import { nackUntilDeadLettered, stompRoundTrip } from "./stomp-exchange";
 
 /** Resolves once `probe` rejects (the server stopped answering), polling with a deadline. */
 async function untilRefused(probe: () => Promise<unknown>, what: string, timeoutMs = 15_000): Promise<void> {
@@ -184,6 +184,24 @@ describe("local/deps: real servers on free ports", function () {
       });
       const body = await stompRoundTrip(broker.stompPort, "app", "amq-pw", { receiveFrom: queue });
       assert.equal(body, "first");
+    });
+
+    it("redelivers a NACKed message, then moves it to DLQ.<queue> after the configured redeliveries", async () => {
+      const dlqBroker = await startActiveMq({
+        redelivery: { maxRedeliveries: 2, initialDelayMs: 1000, backOffMultiplier: 1 },
+      });
+      try {
+        const result = await nackUntilDeadLettered(
+          dlqBroker.stompPort,
+          dlqBroker.user,
+          dlqBroker.password,
+          "poison",
+          "bad",
+        );
+        assert.deepEqual(result, { deliveries: 3, deadLettered: "bad" });
+      } finally {
+        await dlqBroker.stop();
+      }
     });
 
     it("rejects wrong credentials", async () => {

@@ -1,8 +1,8 @@
 /**
  * The events TGIBF posts. Like the original, the type of each event is drawn at random from a fixed
- * mix: 12 call.new, 8 call.standby, 8 call.ongoing and 12 call.finished out of 40. Unlike the
- * original (which reused one call id), every event gets a unique `call_id`, so the set of events a
- * webhook acknowledged can be compared with the set it stored.
+ * mix: 12 call.new, 8 call.standby, 8 call.ongoing and 12 call.finished out of 40. Every event
+ * gets a unique `call_id`, so the set of events a webhook acknowledged can be compared with the set
+ * it stored.
  */
 
 export const EVENT_MIX = [

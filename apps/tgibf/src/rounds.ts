@@ -1,8 +1,8 @@
 /**
  * The original generator's burst schedule: round i posts i × 1000 events at once, then pauses 2 s.
- * The original's loop is `for i := 1; ; i++ { …; if errors { i = i - 2 } }`, so a round with network
- * errors steps the next round back by two from where it would have gone: after round i comes i + 1
- * normally and i − 1 after errors (never below round 1).
+ * A round with network errors steps back: the original does `i = i − 2`, which we read as a
+ * statement inside a counting loop that then does `i++`. So after round i comes i + 1 normally and
+ * i − 1 after errors (two steps below where it would have gone), never below round 1.
  */
 
 export const EVENTS_PER_ROUND_STEP = 1000;

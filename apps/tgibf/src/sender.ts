@@ -11,7 +11,7 @@ export class Sender {
   ) {
     this.agent = new Agent({
       keepAlive: options.keepAlive,
-      // Without keep-alive every request opens its own connection, as the original's bursts did.
+      // Without keep-alive every request opens a connection of its own: bursts really are at once.
       maxSockets: options.keepAlive ? options.maxSockets : Number.POSITIVE_INFINITY,
       maxFreeSockets: options.keepAlive ? options.maxSockets : 256,
     });

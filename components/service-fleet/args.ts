@@ -41,8 +41,25 @@ export interface FleetService {
   dynamoTableArns?: pulumi.Input<string>[];
   /** Mount the RDS CA bundle the instances download (for MySQL over verified TLS). @default false */
   mountRdsCaBundle?: boolean;
+  /**
+   * A container that runs to completion before the service starts (the service waits for its
+   * success), e.g. creating the service's database. It gets the same hardening, logs and RDS CA
+   * mount. @default none
+   */
+  initContainer?: InitContainer;
   /** Task count bounds and target-tracking targets. */
   scaling: { min: number; max: number; cpuTarget: number; requestsPerTarget?: number };
+}
+
+export interface InitContainer {
+  name: string;
+  image: string;
+  /** Run as this uid:gid (the image's own non-root user). */
+  user: string;
+  command: string[];
+  environment?: Record<string, pulumi.Input<string>>;
+  /** name → `valueFrom`, as for the service; their ARNs must be in the service's `secretArns`. */
+  secrets?: Record<string, pulumi.Input<string>>;
 }
 
 /** Where the fleet runs (from the Network component). */

@@ -4,7 +4,7 @@ import { nameTags } from "../shared/tags";
 import { transform } from "../shared/transform";
 import type { FleetService, FleetServiceOutputs, ServiceFleetArgs } from "./args";
 import type { PublicEndpoint } from "./aws-load-balancer";
-import { containerDefinition, RDS_CA_HOST_DIR } from "./container";
+import { containerDefinition, initContainerDefinition, RDS_CA_HOST_DIR } from "./container";
 
 const ECS_TASKS_TRUST = JSON.stringify({
   Version: "2012-10-17",
@@ -128,9 +128,19 @@ export function createFleetService(
       { parent },
     ),
   );
+  const init = service.initContainer;
+  const mountRdsCaBundle = service.mountRdsCaBundle ?? false;
   const containerDefinitions = pulumi
-    .all([service.image, service.environment ?? {}, service.secrets ?? {}, logGroup.name, ctx.region])
-    .apply(([image, environment, secrets, logGroupName, region]) =>
+    .all([
+      service.image,
+      service.environment ?? {},
+      service.secrets ?? {},
+      init?.environment ?? {},
+      init?.secrets ?? {},
+      logGroup.name,
+      ctx.region,
+    ])
+    .apply(([image, environment, secrets, initEnvironment, initSecrets, logGroupName, region]) =>
       JSON.stringify([
         containerDefinition({
           name: service.name,
@@ -144,8 +154,24 @@ export function createFleetService(
           secrets,
           logGroupName,
           region,
-          mountRdsCaBundle: service.mountRdsCaBundle ?? false,
+          mountRdsCaBundle,
+          waitFor: init?.name,
         }),
+        ...(init
+          ? [
+              initContainerDefinition({
+                name: init.name,
+                image: init.image,
+                user: init.user,
+                command: init.command,
+                environment: initEnvironment,
+                secrets: initSecrets,
+                logGroupName,
+                region,
+                mountRdsCaBundle: true,
+              }),
+            ]
+          : []),
       ]),
     );
   const taskDefinition = new aws.ecs.TaskDefinition(
@@ -161,7 +187,7 @@ export function createFleetService(
         containerDefinitions,
         volumes: [
           { name: "tmp" },
-          ...(service.mountRdsCaBundle ? [{ name: "rds-ca", hostPath: RDS_CA_HOST_DIR }] : []),
+          ...(mountRdsCaBundle || init ? [{ name: "rds-ca", hostPath: RDS_CA_HOST_DIR }] : []),
         ],
         tags,
       },

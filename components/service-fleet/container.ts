@@ -28,6 +28,66 @@ export interface ContainerInput {
   logGroupName: string;
   region: string;
   mountRdsCaBundle: boolean;
+  /** Start only after this container exited successfully. */
+  waitFor?: string;
+}
+
+export interface InitContainerInput {
+  name: string;
+  image: string;
+  user: string;
+  command: string[];
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
+  logGroupName: string;
+  region: string;
+  mountRdsCaBundle: boolean;
+}
+
+const sorted = (record: Record<string, string>) =>
+  Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
+
+function logsTo(logGroupName: string, region: string, prefix: string) {
+  return {
+    logDriver: "awslogs",
+    options: {
+      "awslogs-group": logGroupName,
+      "awslogs-region": region,
+      "awslogs-stream-prefix": prefix,
+      mode: "non-blocking",
+      "max-buffer-size": "4m",
+    },
+  };
+}
+
+/** A run-to-completion container: same hardening as the service, small, not essential. */
+export function initContainerDefinition(c: InitContainerInput): Record<string, unknown> {
+  for (const variable of Object.keys(c.environment))
+    if (looksSecret(variable))
+      throw new Error(
+        `ServiceFleet: init ${c.name}.environment.${variable} looks secret; pass it in secrets (by reference)`,
+      );
+  return {
+    name: c.name,
+    image: c.image,
+    essential: false,
+    cpu: 16,
+    memory: 64,
+    user: c.user,
+    readonlyRootFilesystem: true,
+    privileged: false,
+    linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
+    command: c.command,
+    environment: sorted(c.environment).map(([name, value]) => ({ name, value })),
+    secrets: sorted(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+    mountPoints: [
+      { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+      ...(c.mountRdsCaBundle
+        ? [{ sourceVolume: "rds-ca", containerPath: RDS_CA_CONTAINER_DIR, readOnly: true }]
+        : []),
+    ],
+    logConfiguration: logsTo(c.logGroupName, c.region, c.name),
+  };
 }
 
 /** CPU units ECS reserves for a container: 1024 per vCPU. */
@@ -85,18 +145,10 @@ export function containerDefinition(c: ContainerInput): Record<string, unknown> 
       retries: 3,
       startPeriod: 30,
     },
+    ...(c.waitFor ? { dependsOn: [{ containerName: c.waitFor, condition: "SUCCESS" }] } : {}),
     stopTimeout: 30,
     ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
-    logConfiguration: {
-      logDriver: "awslogs",
-      options: {
-        "awslogs-group": c.logGroupName,
-        "awslogs-region": c.region,
-        "awslogs-stream-prefix": c.name,
-        mode: "non-blocking",
-        "max-buffer-size": "4m",
-      },
-    },
+    logConfiguration: logsTo(c.logGroupName, c.region, c.name),
   };
 }
 

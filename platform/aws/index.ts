@@ -20,6 +20,7 @@ import { alertDefinitions } from "../alerts/definitions";
 import type { PlatformConfig } from "../config";
 import type { RealizationContext } from "../realization-context";
 import { catalogNeeds } from "./catalog-needs";
+import { databaseInitContainer } from "./database-init";
 import { resolveAwsEnv } from "./env";
 import { localEndpointProvider } from "./provider";
 import { reservation, taskBounds } from "./scaling";
@@ -198,9 +199,10 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       reservation: reservation(s.resources, config.tasks.reservationPercent),
       environment: env.environment,
       secrets: env.secrets,
-      secretArns: env.secretArns,
       dynamoTableArns: tableArns((s.uses.dynamodb?.tables ?? []).map((t) => t.name)),
       mountRdsCaBundle: env.needsRdsCaBundle,
+      initContainer: s.uses.mysql && mysql ? databaseInitContainer(s.uses.mysql.database, mysql) : undefined,
+      secretArns: [...env.secretArns, ...(s.uses.mysql && mysql ? [mysql.secretArn] : [])],
       scaling: { ...bounds, cpuTarget: s.scaling.cpuTarget, requestsPerTarget: s.scaling.requestsPerTarget },
     };
   });

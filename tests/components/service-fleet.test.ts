@@ -152,6 +152,36 @@ describe("ServiceFleet (aws)", () => {
     assert.deepEqual(JSON.parse(inline!.policy).Statement[0].Resource, [SECRET_ARN]);
   });
 
+  it("an init container runs to completion before the service, hardened the same way", async () => {
+    const withInit = service({
+      name: "db-user",
+      secrets: { DB_PASSWORD: `${SECRET_ARN}:password::` },
+      secretArns: [SECRET_ARN],
+      initContainer: {
+        name: "create-database",
+        image: "public.ecr.aws/docker/library/mariadb:11.4.4",
+        user: "999:999",
+        command: ["sh", "-c", "exec mariadb --execute='CREATE DATABASE IF NOT EXISTS x'"],
+        environment: { DB_HOST: "db" },
+        secrets: { MYSQL_PWD: `${SECRET_ARN}:password::` },
+      },
+    });
+    const { resources } = await runUnderMocks(
+      () => void new AwsServiceFleet("fleet", { services: [withInit], network }),
+    );
+    const task = single(resources, "aws:ecs/taskDefinition:TaskDefinition");
+    const [main, init] = JSON.parse(String(task.inputs.containerDefinitions)) as Record<string, unknown>[];
+    assert.deepEqual(main!.dependsOn, [{ containerName: "create-database", condition: "SUCCESS" }]);
+    assert.equal(init!.essential, false);
+    assert.equal(init!.readonlyRootFilesystem, true);
+    assert.equal(init!.user, "999:999");
+    assert.deepEqual(init!.secrets, [{ name: "MYSQL_PWD", valueFrom: `${SECRET_ARN}:password::` }]);
+    assert.deepEqual(task.inputs.volumes, [
+      { name: "tmp" },
+      { name: "rds-ca", hostPath: "/opt/battle-ready/rds-ca" },
+    ]);
+  });
+
   it("load balancing: one ALB, a target group per public service health-checked on readiness", async () => {
     const { resources, outputs } = await deploy();
     assert.equal(ofType(resources, "aws:lb/loadBalancer:LoadBalancer").length, 1);

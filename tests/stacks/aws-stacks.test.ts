@@ -25,6 +25,7 @@ const publicServices = catalog.filter((s) => s.publicRoutes.length > 0);
 
 function containers(run: Run) {
   return ofType(run.resources, "aws:ecs/taskDefinition:TaskDefinition").map((t) => {
+    // The service's own container comes first; an init container (if any) after it.
     const [c] = JSON.parse(String(t.inputs.containerDefinitions)) as {
       name: string;
       environment: { name: string; value: string }[];
@@ -122,6 +123,29 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
           subscription?.inputs.endpoint instanceof Secret,
           "the webhook subscription's endpoint stays secret",
         );
+      });
+
+      it("creates each service's MySQL database before the service starts", () => {
+        const tasks = ofType(run(stack).resources, "aws:ecs/taskDefinition:TaskDefinition");
+        for (const s of catalog.filter((s) => s.uses.mysql)) {
+          const task = tasks.find((t) => t.name === `fleet-${s.name}`)!;
+          const [main, init] = JSON.parse(String(task.inputs.containerDefinitions)) as {
+            name: string;
+            command?: string[];
+            dependsOn?: unknown;
+            secrets?: { name: string }[];
+          }[];
+          assert.equal(init?.name, "create-database", s.name);
+          assert.match(
+            String(init?.command?.at(-1)),
+            new RegExp(`CREATE DATABASE IF NOT EXISTS \\\`${s.uses.mysql!.database}\\\``),
+          );
+          assert.deepEqual(
+            init?.secrets?.map((e) => e.name),
+            ["MYSQL_PWD"],
+          );
+          assert.deepEqual(main?.dependsOn, [{ containerName: "create-database", condition: "SUCCESS" }]);
+        }
       });
 
       it("requires IMDSv2 and encrypts the root volume", () => {

@@ -12,9 +12,13 @@ describe("AWS realization options", () => {
     });
     const provider = single(resources, "pulumi:providers:aws");
     const endpoints = JSON.parse(String(provider.inputs.endpoints)) as Record<string, string>[];
-    for (const service of ENDPOINT_SERVICES) assert.equal(endpoints[0]?.[service], "http://localhost:4566", service);
+    for (const service of ENDPOINT_SERVICES)
+      assert.equal(endpoints[0]?.[service], "http://localhost:4566", service);
     assert.equal(provider.inputs.skipCredentialsValidation, "true");
-    assert.ok(ofType(resources, "aws:ecs/service:Service").length > 0 || ofType(resources, "aws:ecs/cluster:Cluster").length === 1);
+    assert.ok(
+      ofType(resources, "aws:ecs/service:Service").length > 0 ||
+        ofType(resources, "aws:ecs/cluster:Cluster").length === 1,
+    );
   });
 
   it("without awsEndpoint uses the default provider (real AWS)", async () => {

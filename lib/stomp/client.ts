@@ -4,6 +4,7 @@ import tls from "node:tls";
 import { type BackoffOptions, backoffDelay } from "./backoff";
 import { PoisonMessageError, StompBrokerError, StompTimeoutError, StompUnavailableError } from "./errors";
 import { encodeFrame, HEARTBEAT, type StompFrame } from "./frame";
+import { type SendOutcome, StompMetrics, type StompMetricsFactory } from "./metrics";
 import { FrameParser } from "./parser";
 
 /** The subset of a pino/fastify logger the client uses. */
@@ -38,6 +39,8 @@ export interface StompClientOptions {
   maxBufferedBytes?: number;
   /** Largest frame body accepted from the broker. @default 32 MiB */
   maxBodyBytes?: number;
+  /** Where to register the client's metrics (`service.metrics`); none when absent. */
+  metrics?: StompMetricsFactory;
 }
 
 export interface StompMessage {
@@ -73,6 +76,12 @@ export interface SubscribeOptions {
   onError?: "release" | "nack";
   /** Delay before reopening a released subscription. @default { initialMs: 200, maxMs: 5000 } */
   retry?: BackoffOptions;
+  /**
+   * Deliveries of one message that may fail in a row before it is NACKed as poison rather than
+   * released again (so a message that can never succeed stops blocking the queue).
+   * @default Infinity: an outage is retried for as long as it lasts
+   */
+  maxAttempts?: number;
   /** Extra SUBSCRIBE headers, e.g. `selector`. */
   headers?: Record<string, string>;
 }
@@ -109,6 +118,10 @@ interface SubscriptionState {
   concurrency: number;
   onError: "release" | "nack";
   retry: BackoffOptions;
+  maxAttempts: number;
+  /** The message that failed last and how many times in a row. */
+  lastFailedId: string | undefined;
+  lastFailedCount: number;
   extraHeaders: Record<string, string>;
   /** The SUBSCRIBE id on the current connection; undefined while not subscribed. */
   wireId: string | undefined;
@@ -144,10 +157,11 @@ function sleep(ms: number): Promise<void> {
  */
 export class StompClient extends EventEmitter<StompClientEvents> {
   private readonly options: Required<
-    Omit<StompClientOptions, "login" | "passcode" | "tls" | "vhost" | "log">
+    Omit<StompClientOptions, "login" | "passcode" | "tls" | "vhost" | "log" | "metrics">
   > &
     StompClientOptions;
   private readonly log: StompLogger;
+  private readonly metrics: StompMetrics | undefined;
   private current: Connection | undefined;
   /** The socket of a connection attempt not yet CONNECTED, so `close()` can abort it. */
   private connecting: net.Socket | undefined;
@@ -175,6 +189,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       ...options,
     };
     this.log = options.log ?? noopLogger;
+    this.metrics = options.metrics ? new StompMetrics(options.metrics, this.address) : undefined;
   }
 
   /** True while a connection is established (CONNECTED received and not lost since). */
@@ -216,18 +231,27 @@ export class StompClient extends EventEmitter<StompClientEvents> {
    */
   send(destination: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<void> {
     const connection = this.current;
+    let refusal: StompUnavailableError | undefined;
     if (connection === undefined || this.closed) {
-      return Promise.reject(
-        new StompUnavailableError(`not connected to the message broker at ${this.address}`),
-      );
+      refusal = new StompUnavailableError(`not connected to the message broker at ${this.address}`);
+    } else if (connection.socket.writableLength > this.options.maxBufferedBytes) {
+      refusal = new StompUnavailableError("the message broker is not keeping up (send buffer full)");
     }
-    if (connection.socket.writableLength > this.options.maxBufferedBytes) {
-      return Promise.reject(
-        new StompUnavailableError("the message broker is not keeping up (send buffer full)"),
-      );
+    if (refusal !== undefined || connection === undefined) {
+      this.metrics?.sent(destination, "unavailable");
+      return Promise.reject(refusal);
     }
-    return this.withReceipt(connection, (receipt) =>
+    const sending = this.withReceipt(connection, (receipt) =>
       encodeFrame("SEND", { persistent: "true", ...headers, destination, receipt }, body),
+    );
+    const metrics = this.metrics;
+    if (metrics === undefined) return sending;
+    return sending.then(
+      () => metrics.sent(destination, "stored"),
+      (error: unknown) => {
+        metrics.sent(destination, sendOutcomeOf(error));
+        throw error;
+      },
     );
   }
 
@@ -250,6 +274,9 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       // A topic subscription cannot be released: the broker keeps nothing for a closed subscriber.
       onError: options.onError ?? (destination.startsWith("/topic/") ? "nack" : "release"),
       retry: options.retry ?? { initialMs: 200, maxMs: 5_000 },
+      maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,
+      lastFailedId: undefined,
+      lastFailedCount: 0,
       extraHeaders: options.headers ?? {},
       wireId: undefined,
       wireSeq: 0,
@@ -447,6 +474,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       connection.timers.push(timer);
     }
     this.current = connection;
+    this.metrics?.connectionUp();
     this.log.info(
       { broker: this.address, server: frame.headers.server, sendEvery, expectEvery },
       "stomp: connected",
@@ -460,6 +488,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
   private onDisconnected(connection: Connection, reason: Error): void {
     for (const timer of connection.timers) clearInterval(timer);
     if (this.current === connection) this.current = undefined;
+    this.metrics?.connectionDown();
     for (const state of this.subscriptions.values()) {
       if (state.wireId !== undefined) this.byWireId.delete(state.wireId);
       state.wireId = undefined;
@@ -544,19 +573,34 @@ export class StompClient extends EventEmitter<StompClientEvents> {
   }
 
   private async handle(state: SubscriptionState, delivery: Delivery): Promise<void> {
+    const started = performance.now();
+    const id = delivery.message.messageId;
     try {
       await state.handler(delivery.message);
     } catch (error) {
       const poison = error instanceof PoisonMessageError;
+      state.lastFailedCount = state.lastFailedId === id ? state.lastFailedCount + 1 : 1;
+      state.lastFailedId = id;
+      const exhausted = state.lastFailedCount >= state.maxAttempts;
+      const outcome = poison || exhausted || state.onError === "nack" ? "nack" : "release";
       this.log.warn(
-        { err: error, messageId: delivery.message.messageId, destination: state.destination, poison },
+        {
+          err: error,
+          messageId: id,
+          destination: state.destination,
+          attempt: state.lastFailedCount,
+          outcome,
+        },
         "stomp: message handler failed",
       );
-      if (poison || state.onError === "nack") this.settle(state, delivery, "NACK");
+      this.metrics?.handled(state.destination, outcome, (performance.now() - started) / 1000);
+      if (outcome === "nack") this.settle(state, delivery, "NACK");
       else this.release(state, delivery);
       return;
     }
+    if (state.lastFailedId === id) state.lastFailedId = undefined;
     state.failures = 0;
+    this.metrics?.handled(state.destination, "ack", (performance.now() - started) / 1000);
     this.settle(state, delivery, "ACK");
   }
 
@@ -654,6 +698,12 @@ export class StompClient extends EventEmitter<StompClientEvents> {
     connection.lastSent = Date.now();
     connection.socket.write(bytes);
   }
+}
+
+function sendOutcomeOf(error: unknown): SendOutcome {
+  if (error instanceof StompTimeoutError) return "timeout";
+  if (error instanceof StompBrokerError) return "refused";
+  return "unavailable";
 }
 
 function brokerError(frame: StompFrame): StompBrokerError {

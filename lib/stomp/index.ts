@@ -18,4 +18,5 @@ export {
   StompProtocolError,
   unescapeHeaderValue,
 } from "./frame";
+export { type DeliveryOutcome, type SendOutcome, StompMetrics, type StompMetricsFactory } from "./metrics";
 export { FrameParser, type FrameParserLimits } from "./parser";

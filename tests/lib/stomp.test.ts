@@ -6,6 +6,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
+import { createServiceMetrics } from "../../lib/service-kit";
 import {
   PoisonMessageError,
   StompBrokerError,
@@ -17,10 +18,16 @@ import {
 import { type ActiveMq, startActiveMq } from "../../local/deps";
 import { ensureServerCertificate } from "../../local/deps/tls";
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+type Maybe<T> = T | undefined | false;
+
+async function until<T>(
+  what: string,
+  probe: () => Maybe<T> | Promise<Maybe<T>>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -183,6 +190,68 @@ describe("STOMP client against a real ActiveMQ", function () {
     await bus.send(topic, "two");
     await until("the second message", () => seen.includes("two"));
     assert.deepEqual(seen, ["one", "two"]);
+  });
+
+  it("with maxAttempts, a message that keeps failing is NACKed and dead-lettered instead of blocking the queue", async () => {
+    const queue = uniqueQueue("attempts");
+    const deadLetters = `/queue/DLQ.${queue.slice("/queue/".length)}`;
+    const bus = await connectedClient();
+    const attempts: boolean[] = [];
+    bus.subscribe(
+      queue,
+      (message) => {
+        attempts.push(message.redelivered);
+        throw new Error("always fails");
+      },
+      { maxAttempts: 2, retry: { initialMs: 50, maxMs: 100 } },
+    );
+    const dead: string[] = [];
+    bus.subscribe(deadLetters, (message) => {
+      dead.push(message.body);
+    });
+    await bus.send(queue, "hopeless");
+    await until("the dead letter", () => dead[0], 60_000);
+    assert.deepEqual(dead, ["hopeless"]);
+    assert.ok(attempts.length >= 2, `attempted ${attempts.length} times`);
+    assert.deepEqual(attempts.slice(0, 2), [false, true]);
+  });
+
+  it("reports its metrics on the service's registry", async () => {
+    const metrics = createServiceMetrics("stomp-test");
+    const queue = uniqueQueue("metrics");
+    const bus = await connectedClient({ metrics });
+    await bus.send(queue, "one");
+    let failedOnce = false;
+    const handled: string[] = [];
+    bus.subscribe(queue, (message) => {
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new Error("first attempt fails");
+      }
+      handled.push(message.body);
+    });
+    await until("the message handled", () => handled[0]);
+    const broker_ = `${broker.host}:${broker.stompPort}`;
+    let text = await metrics.registry.metrics();
+    assert.match(text, new RegExp(`stomp_connected\\{broker="${broker_}",service="stomp-test"\\} 1`));
+    assert.match(text, new RegExp(`stomp_connections_total\\{broker="${broker_}",service="stomp-test"\\} 1`));
+    assert.match(
+      text,
+      new RegExp(`stomp_sent_total\\{destination="${queue}",outcome="stored",service="stomp-test"\\} 1`),
+    );
+    assert.match(
+      text,
+      new RegExp(`stomp_received_total\\{destination="${queue}",outcome="release",service="stomp-test"\\} 1`),
+    );
+    await until("the ack to be counted", async () => /outcome="ack"/.test(await metrics.registry.metrics()));
+    await bus.close();
+    await assert.rejects(bus.send(queue, "late"), StompUnavailableError);
+    text = await metrics.registry.metrics();
+    assert.match(text, new RegExp(`stomp_connected\\{broker="${broker_}",service="stomp-test"\\} 0`));
+    assert.match(
+      text,
+      new RegExp(`stomp_sent_total\\{destination="${queue}",outcome="unavailable",service="stomp-test"\\} 1`),
+    );
   });
 
   it("runs one subscription's handlers one at a time and in order, or up to `concurrency` at once", async () => {

@@ -103,6 +103,7 @@ export async function startBuffsSystem(
     { port: 0, mq, destination, token: options.token },
     { logLevel: "warn" },
   );
+  await Promise.all([dashboard.bus.whenConnected(60_000), server.bus.whenConnected(60_000)]);
   return {
     dashboard,
     server,

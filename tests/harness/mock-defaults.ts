@@ -44,6 +44,13 @@ export const defaultOutputs: Record<string, OutputsFor> = {
     arn: arn("rds", `db:${name}`),
     identifier: name,
   }),
+  // Autonamed by the provider: the mock answers the logical name, as autonaming would (plus a suffix).
+  "aws:rds/parameterGroup:ParameterGroup": (name, i) => ({
+    name: i.name ?? name,
+    arn: arn("rds", `pg:${i.name ?? name}`),
+  }),
+  "aws:rds/subnetGroup:SubnetGroup": (name, i) => ({ name: i.name ?? name }),
+  "aws:elasticache/subnetGroup:SubnetGroup": (name, i) => ({ name: i.name ?? name }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({
     primaryEndpointAddress: `master.${name}.abcdef.euw1.cache.amazonaws.com`,
     readerEndpointAddress: `replica.${name}.abcdef.euw1.cache.amazonaws.com`,

@@ -1,14 +1,14 @@
 import { readDashboardConfig } from "./config";
 import { startDashboard } from "./dashboard";
 
-startDashboard(readDashboardConfig()).catch((error: unknown) => {
+async function main(): Promise<void> {
+  await startDashboard(readDashboardConfig());
+}
+
+main().catch((error: unknown) => {
+  const reason = error instanceof Error ? error.message : String(error);
   console.error(
-    JSON.stringify({
-      level: "fatal",
-      service: "buffs-dashboard",
-      msg: "failed to start",
-      err: String(error),
-    }),
+    JSON.stringify({ level: "fatal", service: "buffs-dashboard", msg: `failed to start: ${reason}` }),
   );
   process.exit(1);
 });

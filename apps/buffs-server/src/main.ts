@@ -1,9 +1,14 @@
 import { readServerConfig } from "./config";
 import { startServer } from "./server";
 
-startServer(readServerConfig()).catch((error: unknown) => {
+async function main(): Promise<void> {
+  await startServer(readServerConfig());
+}
+
+main().catch((error: unknown) => {
+  const reason = error instanceof Error ? error.message : String(error);
   console.error(
-    JSON.stringify({ level: "fatal", service: "buffs-server", msg: "failed to start", err: String(error) }),
+    JSON.stringify({ level: "fatal", service: "buffs-server", msg: `failed to start: ${reason}` }),
   );
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brokerXml, LOG4J_PROPERTIES, type RedeliveryPolicy } from "./activemq-config";
 import { stompConnects } from "./probes";
@@ -8,6 +8,13 @@ import { onPort, type ServerControl, startServer } from "./server";
 import { requireCommand } from "./system";
 
 const ACTIVEMQ_HOME = "/usr/share/activemq";
+
+/**
+ * Jars Debian's ActiveMQ lacks for STOMP's `transformation: jms-map-json` (how a STOMP client
+ * reads the statisticsBrokerPlugin's MapMessage replies): linked into `<dataDir>/lib` when the
+ * Debian packages libxstream-java and libjettison-java are installed.
+ */
+const OPTIONAL_JARS = ["/usr/share/java/xstream.jar", "/usr/share/java/jettison.jar"];
 
 export interface ActiveMqOptions {
   /** Default: a free port. */
@@ -101,6 +108,7 @@ async function startOn(stompPort: number, dataDir: string, options: ActiveMqOpti
     process: broker,
     logFile,
     beforeStart: async () => {
+      linkOptionalJars(join(dataDir, "lib"));
       writeFileSync(configFile, xml, { mode: 0o600 });
       writeFileSync(join(confDir, "log4j.properties"), LOG4J_PROPERTIES);
     },
@@ -118,4 +126,13 @@ async function startOn(stompPort: number, dataDir: string, options: ActiveMqOpti
     url: `stomp://127.0.0.1:${stompPort}`,
     configFile,
   });
+}
+
+function linkOptionalJars(libDir: string): void {
+  mkdirSync(libDir, { recursive: true });
+  for (const jar of OPTIONAL_JARS) {
+    const link = join(libDir, jar.slice(jar.lastIndexOf("/") + 1));
+    rmSync(link, { force: true });
+    if (existsSync(jar)) symlinkSync(jar, link);
+  }
 }

@@ -5,6 +5,7 @@
  */
 export { type ActiveMq, type ActiveMqOptions, startActiveMq } from "./activemq";
 export type { RedeliveryPolicy } from "./activemq-config";
+export { type BrokerStatistics, brokerStatistics } from "./activemq-stats";
 export { type Dynalite, type DynaliteOptions, startDynalite } from "./dynalite";
 export { type MariaDb, type MariaDbOptions, startMariaDb } from "./mariadb";
 export { assertPortFree, freePort, isPortFree, PortInUseError } from "./ports";

@@ -87,7 +87,7 @@ export class Progress {
     this.frame = (this.frame + 1) % SPINNER.length;
     const width = Math.max(...this.items.map((i) => i.name.length), 8);
     // Lines must not wrap, or erasing the block by line count would leave debris.
-    const room = Math.max((this.out.columns ?? 100) - width - 20, 10);
+    const room = Math.max((this.out.columns || 100) - width - 20, 10);
     const lines = this.items.map((i) => {
       const symbol = SYMBOL[i.state](SPINNER[this.frame]!);
       const text = i.detail.length > room ? `${i.detail.slice(0, room - 1)}…` : i.detail;

@@ -6,6 +6,7 @@ import Redis from "ioredis";
 import mysql from "mysql2/promise";
 import {
   type ActiveMq,
+  brokerStatistics,
   type Dynalite,
   freePort,
   type MariaDb,
@@ -202,6 +203,22 @@ describe("local/deps: real servers on free ports", function () {
       } finally {
         await dlqBroker.stop();
       }
+    });
+
+    it("reports queue depth and broker totals through the statistics plugin", async () => {
+      const queue = "harness.stats";
+      for (const body of ["one", "two"]) {
+        await stompRoundTrip(broker.stompPort, "app", "amq-pw", {
+          send: { destination: `/queue/${queue}`, body },
+        });
+      }
+      const statistics = await brokerStatistics(broker, queue);
+      assert.equal(statistics.size, 2);
+      assert.equal(statistics.enqueueCount, 2);
+      assert.equal(statistics.destinationName, `queue://${queue}`);
+      const totals = await brokerStatistics(broker);
+      assert.equal(totals.brokerName, "local");
+      assert.ok(Number(totals.size) >= 2);
     });
 
     it("rejects wrong credentials", async () => {

@@ -13,6 +13,7 @@ import {
   StompClient,
   type StompClientOptions,
   type StompMessage,
+  StompTimeoutError,
   StompUnavailableError,
 } from "../../lib/stomp";
 import { type ActiveMq, startActiveMq } from "../../local/deps";
@@ -388,6 +389,28 @@ describe("STOMP client against a real ActiveMQ", function () {
     }
     await bus.whenConnected(60_000);
     await bus.send(uniqueQueue("thawed"), "x");
+  });
+
+  it("settles a send left pending by a frozen broker: unavailable when the connection dies, else a timeout", async () => {
+    const watched = await connectedClient({ heartbeatMs: 1000, sendTimeoutMs: 60_000 });
+    const unwatched = await connectedClient({ heartbeatMs: 0, sendTimeoutMs: 300 });
+    const pid = broker.pid!;
+    process.kill(pid, "SIGSTOP");
+    try {
+      const outcomes = await Promise.all(
+        [watched, unwatched].map((bus) =>
+          bus.send(uniqueQueue("frozen-pending"), "x").then(
+            () => "stored",
+            (error: unknown) => error,
+          ),
+        ),
+      );
+      assert.ok(outcomes[0] instanceof StompUnavailableError, `watched: ${String(outcomes[0])}`);
+      assert.ok(outcomes[1] instanceof StompTimeoutError, `unwatched: ${String(outcomes[1])}`);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+    await watched.whenConnected(60_000);
   });
 
   it("survives a broker crash: sends fail fast, it reconnects itself, the subscription resumes, stored messages survive", async () => {

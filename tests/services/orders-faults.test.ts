@@ -237,4 +237,68 @@ describe("orders: faults", () => {
       assert.equal(await system.stockOf("PROD001"), 98);
     });
   });
+
+  describe("an order-api instance crashed between reserving and settling", () => {
+    let dynamodb: Dynalite;
+    let system: OrdersSystem;
+
+    before(async () => {
+      dynamodb = await startDynalite({ createTableMs: 0 });
+      system = await startOrdersSystem({
+        inventoryEndpoint: dynamodb.endpoint,
+        reconcileIntervalMs: 200,
+        holdStaleAfterSeconds: 0,
+      });
+    });
+    after(async () => {
+      await system?.close();
+      await dynamodb?.stop();
+    });
+
+    it("the reconciler releases a hold without an order and commits a hold whose order was stored", async () => {
+      const reserve = (orderId: string, quantity: number) =>
+        postJson(`${system.processorUrl}/process-order`, {
+          order_id: orderId,
+          product_id: "PROD001",
+          quantity,
+          customer_id: "crash-victim",
+        });
+      // Crashed before storing: stock taken, no order.
+      assert.equal((await reserve("crashed-before-store", 3)).status, 200);
+      // Crashed after storing, before committing: stock taken, order stored.
+      const reserved = await reserve("crashed-after-store", 2);
+      assert.equal(reserved.status, 200);
+      const { total_price, processed_at } = reserved.body as { total_price: number; processed_at: string };
+      await system.api.orders.create({
+        order_id: "crashed-after-store",
+        product_id: "PROD001",
+        quantity: 2,
+        customer_id: "crash-victim",
+        status: "confirmed",
+        total_price,
+        processed_at,
+        created_at: processed_at,
+      });
+
+      await eventually(async () => {
+        const product = await system.processor.inventory.product("PROD001");
+        return product && Object.keys(product.holds ?? {}).length === 0;
+      }, "the reconciler to settle both holds");
+      assert.equal(
+        await system.stockOf("PROD001"),
+        98,
+        "the 3 units of the lost order came back, the 2 sold did not",
+      );
+      assert.equal((await request(`${system.apiUrl}/orders/crashed-after-store`)).status, 200);
+      const metrics = String((await request(`${system.apiUrl}/metrics`)).body);
+      assert.match(
+        metrics,
+        /order_stock_holds_settled_total\{[^}]*action="release"[^}]*outcome="reconciled"[^}]*\} 1/,
+      );
+      assert.match(
+        metrics,
+        /order_stock_holds_settled_total\{[^}]*action="commit"[^}]*outcome="reconciled"[^}]*\} 1/,
+      );
+    });
+  });
 });

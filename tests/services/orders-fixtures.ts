@@ -33,6 +33,10 @@ export interface OrdersSystemOptions {
   srvEndpoint?: string;
   resolver?: SrvResolver;
   processorTimeoutMs?: number;
+  /** @default 0: off, tests run passes with `api.reconciler.runOnce()` */
+  reconcileIntervalMs?: number;
+  /** @default 0: every hold counts as stale */
+  holdStaleAfterSeconds?: number;
   /** Gives order-api this table name instead of the one created for it (e.g. one that does not exist). */
   ordersTable?: string;
 }
@@ -64,6 +68,8 @@ export async function startOrdersSystem(options: OrdersSystemOptions): Promise<O
       processorUrl: options.processorUrl ?? processorUrl,
       srvEndpoint: options.srvEndpoint,
       processorTimeoutMs: options.processorTimeoutMs ?? 5_000,
+      reconcileIntervalMs: options.reconcileIntervalMs ?? 0,
+      holdStaleAfterSeconds: options.holdStaleAfterSeconds ?? 0,
       port: 0,
       logLevel: LOG_LEVEL,
     },

@@ -169,6 +169,14 @@ describe("orders: order-api and order-processor on DynamoDB", () => {
       assert.match(String(wrongMethod.headers.get("allow")), /POST/);
     });
 
+    it("the processor's hold listing validates its query", async () => {
+      const negative = await request(`${system.processorUrl}/holds?older_than_seconds=-1`);
+      assert.equal(negative.status, 422);
+      assert.match((negative.body as { detail: string }).detail, /older_than_seconds/);
+      const huge = await request(`${system.processorUrl}/holds?limit=100000`);
+      assert.equal(huge.status, 422);
+    });
+
     it("the processor validates too: a quantity given as a string answers 422", async () => {
       const refused = await postJson(`${system.processorUrl}/process-order`, { ...valid, quantity: "2" });
       assert.equal(refused.status, 422);

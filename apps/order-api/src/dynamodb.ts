@@ -57,3 +57,24 @@ export function asServiceError(error: unknown): unknown {
   const reason = error instanceof Error ? error.name : "unknown error";
   return new HttpError(503, `DynamoDB unavailable (${reason})`, { "retry-after": "1" });
 }
+
+/** Errors DynamoDB raises before applying a write: retrying or compensating cannot double anything. */
+const NOT_APPLIED_ERRORS = new Set([
+  "ConditionalCheckFailedException",
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "ResourceNotFoundException",
+  "ValidationException",
+]);
+
+/**
+ * True when a failed write surely did not happen; false when it may have (a timeout or a 5xx after
+ * the request was sent), in which case only reading the item back tells.
+ */
+export function writeSurelyNotApplied(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (NOT_APPLIED_ERRORS.has(error.name)) return true;
+  const code = (error as { code?: string }).code;
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH";
+}

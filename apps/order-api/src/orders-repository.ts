@@ -30,8 +30,11 @@ export class OrdersRepository {
     );
   }
 
-  async find(orderId: string): Promise<Order | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: { order_id: orderId } }));
+  /** `consistent` reads see every write that succeeded before, at twice the read cost. */
+  async find(orderId: string, consistent = false): Promise<Order | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { order_id: orderId }, ConsistentRead: consistent }),
+    );
     return result.Item as Order | undefined;
   }
 

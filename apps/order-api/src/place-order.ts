@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { HttpError } from "../../../lib/service-kit";
 import type { HoldSettler } from "./compensation";
-import { isDynamoUnavailable } from "./dynamodb";
+import { isDynamoUnavailable, writeSurelyNotApplied } from "./dynamodb";
 import type { OrderRequest } from "./order-request";
 import type { Order, OrdersRepository } from "./orders-repository";
 import { type ProcessorClient, ProcessorTimeoutError, ProcessorUnreachableError } from "./processor-client";
@@ -10,10 +10,11 @@ const RETRY_SOON = { "retry-after": "1" };
 
 /**
  * Places an order: reserve stock on the processor under a fresh order id (its idempotency key),
- * store the order, then make the sale final. If the order cannot be stored, the reservation is
- * released before answering 503, so a failed request neither loses an acknowledged order nor
- * leaks stock. When the processor's answer is unknown (timeout, 5xx), the reservation it may have
- * made is released in the background.
+ * store the order, then make the sale final (commit the hold). If the order surely was not stored,
+ * the reservation is released before answering 503, so a failed request neither loses an
+ * acknowledged order nor leaks stock. When the processor's answer is unknown (timeout, 5xx), the
+ * reservation it may have made is released in the background. When whether the order was stored
+ * is unknown, the hold stays and the reconciler settles it once DynamoDB answers again.
  */
 export class OrderPlacement {
   constructor(
@@ -45,16 +46,37 @@ export class OrderPlacement {
     try {
       await this.orders.create(order);
     } catch (error) {
-      const released = await this.holds.release(orderId, product_id);
-      const reason = isDynamoUnavailable(error) ? "DynamoDB unavailable" : "storing it failed";
-      throw new HttpError(
-        503,
-        `Order could not be stored (${reason}); ${released ? "the reserved stock was returned" : "the reserved stock is being returned"}`,
-        RETRY_SOON,
-      );
+      const stored = await this.storedDespite(error, orderId);
+      if (stored === "no") {
+        const returned = await this.holds.release(orderId, product_id);
+        const reason = isDynamoUnavailable(error) ? "DynamoDB unavailable" : "storing it failed";
+        throw new HttpError(
+          503,
+          `Order could not be stored (${reason}); ${returned ? "the reserved stock was returned" : "the reserved stock is being returned"}`,
+          RETRY_SOON,
+        );
+      }
+      if (stored === "unknown") {
+        // Neither stored nor surely absent: the hold stays until the reconciler can tell.
+        throw new HttpError(
+          503,
+          "Order outcome unknown (DynamoDB unavailable); if it was not stored, its stock is returned automatically",
+          RETRY_SOON,
+        );
+      }
     }
     this.holds.commitLater(orderId, product_id);
     return order;
+  }
+
+  /** After a failed write: did it happen anyway? Reads the order back unless the error rules it out. */
+  private async storedDespite(error: unknown, orderId: string): Promise<"yes" | "no" | "unknown"> {
+    if (writeSurelyNotApplied(error)) return "no";
+    try {
+      return (await this.orders.find(orderId, true)) ? "yes" : "no";
+    } catch {
+      return "unknown";
+    }
   }
 
   private async reserve(orderId: string, request: OrderRequest) {

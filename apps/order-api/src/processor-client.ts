@@ -34,6 +34,14 @@ export type ProcessorAnswer =
   /** The processor failed (5xx or a malformed answer): it may or may not have taken stock. */
   | { kind: "failed"; status: number; detail: string };
 
+/** A reservation the processor still holds, waiting for a commit or a release. */
+export interface HeldStock {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  reserved_at: string;
+}
+
 export interface ReserveBody {
   order_id: string;
   product_id: string;
@@ -92,6 +100,20 @@ export class ProcessorClient {
     const { status, json } = await this.post("/commit-order", { order_id: orderId, product_id: productId });
     if (status !== 200 && status !== 404)
       throw new Error(`commit answered ${status}: ${detailOf(json, status)}`);
+  }
+
+  /** Holds older than `olderThanSeconds` that nobody committed or released. */
+  async staleHolds(olderThanSeconds: number, limit = 100): Promise<HeldStock[]> {
+    const { status, json } = await this.call(
+      "GET",
+      `/holds?older_than_seconds=${olderThanSeconds}&limit=${limit}`,
+      undefined,
+      this.timeoutMs,
+    );
+    if (status !== 200) throw new Error(`listing holds answered ${status}: ${detailOf(json, status)}`);
+    const holds = (json as { holds?: unknown } | null)?.holds;
+    if (!Array.isArray(holds)) throw new Error("listing holds answered an unexpected body");
+    return holds as HeldStock[];
   }
 
   /** Throws when the processor or its DynamoDB is not healthy. */

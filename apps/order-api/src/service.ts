@@ -6,6 +6,7 @@ import { createDynamoClient, documentClientFor } from "./dynamodb";
 import { OrdersRepository } from "./orders-repository";
 import { OrderPlacement } from "./place-order";
 import { fixedLocator, ProcessorClient, type ProcessorLocator } from "./processor-client";
+import { HoldReconciler } from "./reconciler";
 import { registerOrderRoutes } from "./routes";
 import { SrvDiscovery, type SrvResolver } from "./srv-discovery";
 
@@ -21,6 +22,7 @@ export interface OrderApi {
   service: Service;
   orders: OrdersRepository;
   holds: HoldSettler;
+  reconciler: HoldReconciler;
 }
 
 function processorLocator(config: OrderApiConfig, resolver: SrvResolver | undefined): ProcessorLocator {
@@ -43,18 +45,24 @@ export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies
     // load balancer (it answers 503 per request instead). `/health` still reports both.
     readiness: { dynamodb: () => orders.ping() },
   });
-  const holds = new HoldSettler(
+  const settled = service.metrics.counter({
+    name: "order_stock_holds_settled_total",
+    help: "Stock holds released or committed on the processor, by action and outcome (done, not_yet, reconciled).",
+    labelNames: ["action", "outcome"],
+  });
+  const holds = new HoldSettler(processor, service.log, settled);
+  const reconciler = new HoldReconciler(
     processor,
+    orders,
     service.log,
-    service.metrics.counter({
-      name: "order_stock_holds_settled_total",
-      help: "Stock holds released or committed on the processor, by action and outcome (done, not_yet).",
-      labelNames: ["action", "outcome"],
-    }),
+    settled,
+    config.holdStaleAfterSeconds,
   );
   const placement = new OrderPlacement(processor, orders, holds);
   registerOrderRoutes(service, { placement, orders, processor });
+  reconciler.start(config.reconcileIntervalMs);
   service.onClose(() => client.destroy());
   service.onClose(() => holds.drain());
-  return { service, orders, holds };
+  service.onClose(() => reconciler.stop());
+  return { service, orders, holds, reconciler };
 }

@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 
 /**
  * The inventory table: one item per product, `{product_id, name, price, stock, holds}`.
@@ -36,6 +36,14 @@ export type Release =
   | { outcome: "released"; quantity: number }
   | { outcome: "nothing-held" }
   | { outcome: "unknown-product" };
+
+/** A hold still waiting for its commit or release: what order-api's reconciler settles. */
+export interface HeldStock {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  reserved_at: string;
+}
 
 export interface ReserveRequest {
   productId: string;
@@ -179,6 +187,40 @@ export class InventoryRepository {
       new GetCommand({ TableName: this.table, Key: { product_id: productId }, ConsistentRead: true }),
     );
     return result.Item as ProductItem | undefined;
+  }
+
+  /**
+   * Holds reserved before `olderThan` and never committed or released: left by an order-api that
+   * crashed (or lost DynamoDB) between reserving and settling. At most `limit` of them.
+   */
+  async staleHolds(olderThan: Date, limit: number): Promise<HeldStock[]> {
+    const cutoff = olderThan.toISOString();
+    const found: HeldStock[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          ProjectionExpression: "product_id, holds",
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of (page.Items ?? []) as Pick<ProductItem, "product_id" | "holds">[]) {
+        for (const [orderId, hold] of Object.entries(item.holds ?? {})) {
+          if (hold.state !== "held" || hold.at >= cutoff) continue;
+          found.push({
+            order_id: orderId,
+            product_id: item.product_id,
+            quantity: hold.quantity,
+            reserved_at: hold.at,
+          });
+          if (found.length >= limit) return found;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   }
 
   /** Throws when the table cannot be reached. */

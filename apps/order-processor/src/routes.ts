@@ -69,6 +69,17 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
     return { order_id, product_id, status: committed ? "committed" : "nothing held" };
   });
 
+  app.get<{ Querystring: { older_than_seconds?: string; limit?: string } }>("/holds", async (request) => {
+    const olderThanSeconds = Number(request.query.older_than_seconds ?? "60");
+    const limit = Number(request.query.limit ?? "100");
+    if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0)
+      throw new HttpError(422, "older_than_seconds must be a whole number of seconds");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new HttpError(422, "limit must be an integer from 1 to 1000");
+    const olderThan = new Date(Date.now() - olderThanSeconds * 1000);
+    return { holds: await dynamo(() => inventory.staleHolds(olderThan, limit)) };
+  });
+
   app.get("/health", async (_request, reply) => {
     try {
       await inventory.ping();

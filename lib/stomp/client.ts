@@ -624,6 +624,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
     if (state.wireId !== undefined) this.byWireId.delete(state.wireId);
     state.wireId = undefined;
     state.queue = [];
+    if (this.closed) return;
     const delay = backoffDelay(state.failures - 1, state.retry);
     state.retryTimer = setTimeout(() => {
       state.retryTimer = undefined;

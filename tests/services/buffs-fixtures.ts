@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { type Dashboard, startDashboard } from "../../apps/buffs-dashboard/src/dashboard";
+import type { ServerConfig } from "../../apps/buffs-server/src/config";
 import { type BuffsServer, type ServerOptions, startServer } from "../../apps/buffs-server/src/server";
 import { StompClient } from "../../lib/stomp";
 import type { ActiveMq, MariaDb, Redis } from "../../local/deps";
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after the deadline. */
+/** Polls `probe` until it returns a value other than undefined/null/false, or fails after the deadline. */
 export async function eventually<T>(
   what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -15,7 +16,7 @@ export async function eventually<T>(
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
       last = undefined;
     } catch (error) {
       last = error;
@@ -70,7 +71,14 @@ export interface BuffsSystem {
  */
 export async function startBuffsSystem(
   deps: BuffsDeps,
-  options: { token?: string; server?: ServerOptions; database?: string; destination?: string } = {},
+  options: {
+    token?: string;
+    server?: ServerOptions;
+    database?: string;
+    destination?: string;
+    /** Redis nodes other than `deps.redis`, e.g. a cluster. */
+    redis?: ServerConfig["redis"];
+  } = {},
 ): Promise<BuffsSystem> {
   const database = options.database ?? uniqueName("buffs");
   const password = randomBytes(12).toString("hex");
@@ -93,7 +101,10 @@ export async function startBuffsSystem(
       deadLetterDestination,
       prefetch: 10,
       db: { host: deps.mysql.host, port: deps.mysql.port, database, user: database, password },
-      redis: { nodes: [{ host: deps.redis.host, port: deps.redis.port }], password: deps.redis.password },
+      redis: options.redis ?? {
+        nodes: [{ host: deps.redis.host, port: deps.redis.port }],
+        password: deps.redis.password,
+      },
       cacheKey,
       cacheTtlSeconds: 10,
     },

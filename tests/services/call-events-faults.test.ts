@@ -175,11 +175,9 @@ describe("call-events: faults (a MariaDB of its own, killed and restarted)", fun
           const acknowledged = answers.filter((a) => a.status === 200).map((a) => a.callId);
           const refused = answers.filter((a) => a.status === 503);
           assert.equal(acknowledged.length + refused.length, 40);
-          // Accepted: the batch being written (1 to 5 events) plus the 10 the backlog holds.
-          assert.ok(
-            acknowledged.length >= 11 && acknowledged.length <= 15,
-            `${acknowledged.length} acknowledged`,
-          );
+          // Accepted: the batch being written (1 to 5 events) plus the 10 the backlog held.
+          assert.ok(acknowledged.length >= 11, `${acknowledged.length} acknowledged`);
+          assert.ok(refused.length >= 25);
           assert.deepEqual(new Set(await storedCallIds(database)), new Set(acknowledged));
         });
       } finally {
@@ -212,10 +210,9 @@ describe("call-events: faults (a MariaDB of its own, killed and restarted)", fun
           await unlock();
           await Promise.all(posts);
           const acknowledged = answers.filter((a) => a.status === 200).map((a) => a.callId);
-          assert.ok(
-            acknowledged.length >= 1 && acknowledged.length <= 5,
-            `${acknowledged.length} acknowledged`,
-          );
+          // The batch that was being written (1 to 5 events) commits once the lock is gone.
+          assert.ok(acknowledged.length >= 1, "the batch being written is acknowledged");
+          assert.equal(answers.filter((a) => a.status === 503).length, 12 - acknowledged.length);
           assert.deepEqual(new Set(await storedCallIds(fresh)), new Set(acknowledged));
         });
       } finally {

@@ -1,5 +1,6 @@
 import type { ServiceSpec } from "../../catalog/types";
 import type { LocalSystemContext } from "./context";
+import { orderProcessorHooks } from "./setup-hooks/orders";
 
 export interface ServiceHookContext extends LocalSystemContext {
   service: ServiceSpec;
@@ -24,4 +25,6 @@ export interface ServiceHooks {
  * Hooks by catalog service name. Add an entry here (importing the service's own seeding code) to
  * prepare data for `npm start`; see docs/local-runner.md.
  */
-export const serviceHooks: Record<string, ServiceHooks> = {};
+export const serviceHooks: Record<string, ServiceHooks> = {
+  "order-processor": orderProcessorHooks,
+};

@@ -1,37 +1,38 @@
 import { createDynamoClient } from "../../../apps/order-processor/src/dynamodb";
-import { type SeedReport, seedOrdersData } from "../../../apps/order-processor/src/seed-data";
-import { serviceNamed } from "../../../catalog";
-
-/** What the orders setup needs from the running dependencies. */
-export interface OrdersSetupContext {
-  dynamodb: { endpoint: string };
-}
+import {
+  type OrdersTables,
+  type SeedReport,
+  seedOrdersData,
+} from "../../../apps/order-processor/src/seed-data";
+import type { ServiceHooks } from "../setup-hooks";
 
 /**
- * Runs before the orders services start under `npm start`: creates the `orders` and `inventory`
- * tables when absent and adds the seed products when absent. Idempotent, so a second start keeps
- * the first one's stock. Same work as `npm run seed:orders`.
+ * Creates the orders tables when absent and adds the seed products when absent. Idempotent, so a
+ * second `npm start` keeps the first one's stock. Same work as `npm run seed:orders`.
  */
-export async function seedOrders(context: OrdersSetupContext): Promise<SeedReport> {
-  const tableOf = (service: string) => {
-    const table = serviceNamed(service).uses.dynamodb?.tables[0]?.name;
-    if (!table) throw new Error(`catalog: ${service} declares no DynamoDB table`);
-    return table;
-  };
-  const client = createDynamoClient({ endpoint: context.dynamodb.endpoint });
+export async function seedOrders(endpoint: string, tables: OrdersTables): Promise<SeedReport> {
+  const client = createDynamoClient({ endpoint });
   try {
-    return await seedOrdersData(client, {
-      orders: tableOf("order-api"),
-      inventory: tableOf("order-processor"),
-    });
+    return await seedOrdersData(client, tables);
   } finally {
     client.destroy();
   }
 }
 
-export const ordersSetupHook = {
-  name: "orders: tables and seed products",
-  /** The services that must not start before this hook ran. */
-  before: ["order-api", "order-processor"],
-  run: seedOrders,
+/** order-processor's hooks: seed before it starts (its tables already exist: the runner made them). */
+export const orderProcessorHooks: ServiceHooks = {
+  async beforeStart({ env, serviceEnv, log }) {
+    const endpoint = env.DYNAMODB_ENDPOINT;
+    if (!endpoint) throw new Error("order-processor has no DYNAMODB_ENDPOINT to seed");
+    const tables = {
+      orders: serviceEnv("order-api").DYNAMODB_TABLE ?? "orders",
+      inventory: env.DYNAMODB_TABLE ?? "inventory",
+    };
+    const { productsAdded } = await seedOrders(endpoint, tables);
+    log(
+      productsAdded.length > 0
+        ? `orders: seeded ${productsAdded.join(", ")} into ${tables.inventory}`
+        : `orders: ${tables.inventory} already seeded (stock kept)`,
+    );
+  },
 };

@@ -15,6 +15,8 @@ export interface ServerControl {
   readonly pid: number | undefined;
   /** Its raw output, in its data directory. */
   readonly logFile: string;
+  /** Called whenever the server process exits (a stop, a kill or a crash). */
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
 export interface ServerDefinition {
@@ -61,6 +63,7 @@ export async function startServer(definition: ServerDefinition): Promise<ServerC
       return process.pid;
     },
     logFile,
+    onExit: (listener) => process.onExit(listener),
   };
 }
 

@@ -132,6 +132,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
   };
 
   let stopped: Promise<void> | undefined;
+  const dependencyRestarts: Partial<Record<DependencyName, number>> = {};
   const stop = () => {
     stopped ??= (async () => {
       runnerLog("stopping");
@@ -150,7 +151,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
       processes: [
         ...DEPENDENCY_ORDER.flatMap((d) => {
           const pid = dependencies[d]?.pid;
-          return pid ? [{ name: d, kind: "dependency", pid, restarts: 0 }] : [];
+          return pid ? [{ name: d, kind: "dependency", pid, restarts: dependencyRestarts[d] ?? 0 }] : [];
         }),
         ...supervisors.map((s) => ({
           name: s.name,
@@ -210,6 +211,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
         endpoints[d] = url;
         entries.push({ name: d, kind: "dependency", url, status: "ready" });
         progress.set(d, "ready", url);
+        superviseDependency(d);
       }),
     );
     const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -363,6 +365,41 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
     throw error instanceof RunnerError ? error : new RunnerError(message(error));
   }
   return { entries, endpoints, stop };
+
+  /**
+   * A dependency that dies while the system runs is reported and started again on its port with
+   * its data (as an orchestrator would), after 1 s, 2 s, 4 s … 30 s between failed attempts.
+   */
+  function superviseDependency(d: DependencyName): void {
+    const server = dependencies[d]!;
+    let restarting = false;
+    server.onExit((code, exitSignal) => {
+      if (stopped || restarting) return;
+      restarting = true;
+      const how = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`;
+      say(`\x1b[31m✖ ${DEPENDENCY_LABELS[d]} ${how}; starting it again (its clients fail meanwhile)\x1b[0m`);
+      runnerLog(`${d} ${how}`, "error");
+      void (async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** attempt, 30_000)));
+          if (stopped) return;
+          try {
+            await server.restart();
+            dependencyRestarts[d] = (dependencyRestarts[d] ?? 0) + 1;
+            say(`\x1b[32m✔ ${DEPENDENCY_LABELS[d]} is back\x1b[0m`);
+            runnerLog(`${d} restarted`, "warn");
+            writeProcesses();
+            return;
+          } catch (error) {
+            runnerLog(`${d} restart failed: ${message(error)}`, "error");
+            say(`\x1b[31m✖ ${DEPENDENCY_LABELS[d]} did not come back: ${firstLine(error)}\x1b[0m`);
+          } finally {
+            restarting = false;
+          }
+        }
+      })();
+    });
+  }
 
   function supervise(
     name: string,

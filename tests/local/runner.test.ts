@@ -214,7 +214,7 @@ describe("local runner (npm start)", function () {
     assert.equal(await isPortFree(9703 + ports.offset), true, "the job must not be started");
   });
 
-  it("keeps every process's output as JSON lines in logs/, and restarts a crashed service", async () => {
+  it("keeps every process's output as JSON lines in logs/, and restarts a crashed service or dependency", async () => {
     await start();
     assert.equal((await fetch(`${api()}/rows?value=from-run-1`, { method: "POST" })).status, 201);
     const before = JSON.parse(readFileSync(join(stateDir, "processes.json"), "utf8")) as Processes;
@@ -233,6 +233,24 @@ describe("local runner (npm start)", function () {
     );
     assert.match(runner!.output, /fixture-api exited with code 3; restarting in 1 s/);
     assert.match(runner!.output, /fixture-api ERROR crashing on request/, "errors are echoed on the console");
+
+    // A dependency that dies comes back on its port with its data.
+    const redis = before.processes.find((p) => p.name === "redis")!;
+    const { values } = (await (await fetch(`${api()}/env`)).json()) as { values: Record<string, string> };
+    process.kill(redis.pid, "SIGKILL");
+    await waitUntil(
+      async () => {
+        const now = JSON.parse(readFileSync(join(stateDir, "processes.json"), "utf8")) as Processes;
+        const entry = now.processes.find((p) => p.name === "redis")!;
+        return (
+          entry.restarts === 1 &&
+          entry.pid !== redis.pid &&
+          (await redisPing(ports.redis, values.REDIS_PASSWORD))
+        );
+      },
+      { what: "redis restarted by the runner", timeoutMs: 30_000 },
+    );
+    assert.match(runner!.output, /Redis was killed by SIGKILL; starting it again/);
 
     for (const name of ["fixture-api", "mysql", "activemq", "runner"]) {
       const lines = readFileSync(join(stateDir, "logs", `${name}.log`), "utf8")

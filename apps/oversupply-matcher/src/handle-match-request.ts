@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { ServiceMetrics } from "../../../lib/service-kit";
+import { PoisonMessageError, type StompMessage } from "../../../lib/stomp";
 import { parseMatchRequest } from "../../oversupply-protocol/src/messages";
 import { type DeliveryPolicy, deliverRecommendation } from "./delivery/deliver-recommendation";
 import { recommend } from "./model/recommend";
@@ -40,19 +41,14 @@ export interface MatchContext {
   signal: AbortSignal;
 }
 
-/** A message that will never be processable; the broker moves it to its dead-letter queue. */
-export class UnprocessableMessage extends Error {
-  override name = "UnprocessableMessage";
-}
-
 /**
  * Scores the demand partners for one match request and delivers the recommendation. Resolving
- * acknowledges the message; throwing leaves it to the broker (negative acknowledgement).
+ * ACKs the message. A message that can never succeed (malformed, or refused by the backend) throws
+ * PoisonMessageError: NACK, and the broker dead-letters it. Any other throw (the callback still
+ * failing after the attempts of one handling, or shutdown) releases it: the client closes and
+ * reopens the subscription with backoff and the broker redelivers it, however long the outage.
  */
-export async function handleMatchRequest(
-  message: { body: string; headers: Record<string, string>; redelivered: boolean },
-  context: MatchContext,
-): Promise<void> {
+export async function handleMatchRequest(message: StompMessage, context: MatchContext): Promise<void> {
   const { metrics } = context;
   const requestId = message.headers["x-request-id"];
   const log = context.log.child({ reqId: requestId });
@@ -63,7 +59,7 @@ export async function handleMatchRequest(
   } catch (error) {
     metrics.requests.inc({ result: "invalid" });
     log.error({ err: error, body: message.body.slice(0, 500) }, "malformed match request");
-    throw new UnprocessableMessage(`malformed match request: ${(error as Error).message}`);
+    throw new PoisonMessageError(`malformed match request: ${(error as Error).message}`);
   }
   const weights = context.weights.get();
   if (!weights) throw new Error("no weights loaded yet");
@@ -100,7 +96,7 @@ export async function handleMatchRequest(
         { ...fields, status: result.status, reason: result.reason },
         "backend refused the recommendation",
       );
-      throw new UnprocessableMessage(`backend refused the recommendation: ${result.reason}`);
+      throw new PoisonMessageError(`backend refused the recommendation: ${result.reason}`);
     case "gave-up":
       metrics.requests.inc({ result: "undelivered" });
       log.warn(

@@ -68,7 +68,7 @@ export async function startMatcher(config: MatcherConfig): Promise<RunningMatche
           log,
           signal: stopping.signal,
         }),
-      { prefetch: config.prefetch },
+      { prefetch: config.prefetch, concurrency: config.prefetch },
     );
     log.info({ prefetch: config.prefetch }, "consuming match requests");
   };

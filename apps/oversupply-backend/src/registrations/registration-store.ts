@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Pool, RowDataPacket } from "mysql2/promise";
 import { MATCH_REQUESTS_QUEUE } from "../../../oversupply-protocol/src/destinations";
 import type { MatchRequest, Recommendation } from "../../../oversupply-protocol/src/messages";
 import type { FeatureValues } from "../../../oversupply-protocol/src/weights";
@@ -93,11 +93,10 @@ export class RegistrationStore {
    */
   async applyRecommendation(recommendation: Recommendation): Promise<"applied" | "duplicate" | "unknown"> {
     try {
-      const [result] = await query(this.pool, (pool) =>
-        pool.execute<ResultSetHeader>(
+      await query(this.pool, (pool) =>
+        pool.execute(
           `INSERT INTO recommendations (registration_id, partner_id, score, weights_version, body)
-           VALUES (?, ?, ?, ?, ?)
-           ON DUPLICATE KEY UPDATE registration_id = registration_id`,
+           VALUES (?, ?, ?, ?, ?)`,
           [
             recommendation.registrationId,
             recommendation.partner?.id ?? null,
@@ -107,9 +106,11 @@ export class RegistrationStore {
           ],
         ),
       );
-      return result.affectedRows === 1 ? "applied" : "duplicate";
+      return "applied";
     } catch (error) {
-      if ((error as { code?: string }).code === "ER_NO_REFERENCED_ROW_2") return "unknown";
+      const code = (error as { code?: string }).code;
+      if (code === "ER_DUP_ENTRY") return "duplicate";
+      if (code === "ER_NO_REFERENCED_ROW_2") return "unknown";
       throw error;
     }
   }

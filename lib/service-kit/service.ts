@@ -82,7 +82,7 @@ export function createService(opts: ServiceOptions): Service {
     // Longer than a load balancer's idle timeout (60 s on AWS), so the balancer, not the service,
     // closes idle connections and never sends a request on a socket the service is closing.
     keepAliveTimeout: 65_000,
-  }) as unknown as FastifyInstance;
+  });
 
   const metrics = createServiceMetrics(opts.name);
   const httpMetrics = new HttpMetrics(metrics);
@@ -167,7 +167,7 @@ export function createService(opts: ServiceOptions): Service {
     }
   }
 
-  return {
+  const service: Service = {
     app,
     log: app.log,
     metrics,
@@ -177,7 +177,11 @@ export function createService(opts: ServiceOptions): Service {
     async listen() {
       await app.listen({ port, host });
       const url = baseUrlOf(app.server.address() as AddressInfo);
-      removeSignalHandlers = exitGracefullyOnSignals(app.log, () => this.close(), shutdownTimeoutMs + 5_000);
+      removeSignalHandlers = exitGracefullyOnSignals(
+        app.log,
+        () => service.close(),
+        shutdownTimeoutMs + 5_000,
+      );
       logUnhandledRejections(app.log);
       app.log.info({ url, port: (app.server.address() as AddressInfo).port }, "listening");
       return url;
@@ -187,4 +191,5 @@ export function createService(opts: ServiceOptions): Service {
       return closing;
     },
   };
+  return service;
 }

@@ -119,13 +119,13 @@ describe("buffs: storage on real MariaDB and Redis", function () {
         cacheMiss: () => counts.miss++,
         databaseRead: () => counts.reads++,
       });
-      assert.equal(await reader.read(), "[]");
-      assert.equal(await reader.read(), "[]");
+      assert.equal(String(await reader.read()), "[]");
+      assert.equal(String(await reader.read()), "[]");
       assert.deepEqual(counts, { hit: 1, miss: 1, reads: 1 });
       await repository.insert({ id: "r1", question: "q?", answers: ["a", "b"] });
       await reader.invalidate();
       assert.equal(await redis.exists(key), 0);
-      assert.equal(JSON.parse(await reader.read()).length, 1);
+      assert.equal(JSON.parse(String(await reader.read())).length, 1);
       assert.equal(counts.reads, 2);
     } finally {
       await redis.del(key);
@@ -170,7 +170,7 @@ describe("buffs: storage on real MariaDB and Redis", function () {
       await real.insert({ id: "late", question: "late?", answers: ["a", "b"] });
       await reader.invalidate();
       release();
-      assert.equal(await stale, "[]");
+      assert.equal(String(await stale), "[]");
       assert.equal(await redis.exists(key), 0);
     } finally {
       redis.disconnect();

@@ -17,12 +17,12 @@ export class BuffCache {
     private readonly onError: (operation: string) => void,
   ) {}
 
-  /** The cached JSON, or null on a miss or when Redis cannot answer. */
-  async get(): Promise<string | null> {
-    return this.attempt("get", () => this.redis.get(this.key), null);
+  /** The cached JSON, or null on a miss or when Redis cannot answer. Bytes, not text: they are sent as they are. */
+  async get(): Promise<Buffer | null> {
+    return this.attempt("get", () => this.redis.getBuffer(this.key), null);
   }
 
-  async set(json: string): Promise<void> {
+  async set(json: Buffer): Promise<void> {
     await this.attempt("set", () => this.redis.set(this.key, json, "EX", this.ttlSeconds), null);
   }
 

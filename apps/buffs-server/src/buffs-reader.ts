@@ -9,12 +9,14 @@ export interface ReaderEvents {
 }
 
 /**
- * `GET /buffs` as JSON text: from Redis when cached, else from MySQL, which then fills the cache.
- * Concurrent misses share one database read. A read that started before a Buff was stored does
- * not fill the cache, so a fresh invalidation is not undone by an older, stale list.
+ * `GET /buffs` as JSON bytes: from Redis when cached, else from MySQL, which then fills the cache.
+ * Concurrent requests share one Redis GET, and concurrent misses share one database read. A read
+ * that started before a Buff was stored neither fills the cache nor is joined by later requests,
+ * so a fresh invalidation is not undone by an older, stale list.
  */
 export class BuffsReader {
-  private readonly loads = new SingleFlight<string>();
+  private readonly cacheReads = new SingleFlight<Buffer | null>();
+  private readonly loads = new SingleFlight<Buffer>();
   private generation = 0;
 
   constructor(
@@ -23,8 +25,8 @@ export class BuffsReader {
     private readonly events: ReaderEvents,
   ) {}
 
-  async read(): Promise<string> {
-    const cached = await this.cache.get();
+  async read(): Promise<Buffer> {
+    const cached = await this.cacheReads.run("buffs", () => this.cache.get());
     if (cached !== null) {
       this.events.cacheHit();
       return cached;
@@ -36,14 +38,15 @@ export class BuffsReader {
   /** Called after a Buff is committed. */
   async invalidate(): Promise<void> {
     this.generation++;
+    this.cacheReads.forget("buffs");
     this.loads.forget("buffs");
     await this.cache.invalidate();
   }
 
-  private async load(): Promise<string> {
+  private async load(): Promise<Buffer> {
     const generation = this.generation;
     this.events.databaseRead();
-    const json = JSON.stringify(await this.repository.list());
+    const json = Buffer.from(JSON.stringify(await this.repository.list()));
     if (generation === this.generation) await this.cache.set(json);
     return json;
   }

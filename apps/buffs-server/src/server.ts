@@ -75,7 +75,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const reader = new BuffsReader(repository, cache, events.reader);
 
   service.app.get("/buffs", async (request, reply) => {
-    let json: string;
+    let json: Buffer;
     try {
       json = await reader.read();
     } catch (error) {

@@ -103,6 +103,7 @@ function printSummary(entries: Entry[], config: RunnerConfig, seconds: number): 
   console.log();
   console.log(line(header));
   for (const row of rows) console.log(row[3]!.startsWith("ready") ? line(row) : red(line(row)));
+  if (entries.length === 0) console.log("(the catalog has no services or workers to run yet)");
   const notReady = entries.filter((e) => e.status !== "ready" && e.status !== "skipped");
   console.log();
   console.log(

@@ -1,5 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql, { type ConnectionOptions } from "mysql2/promise";
 import { type LineSink, ManagedProcess, throwAwayDir } from "./process";
@@ -61,7 +62,7 @@ export function startMariaDb(options: MariaDbOptions = {}): Promise<MariaDb> {
 async function startOn(port: number, dataDir: string, options: MariaDbOptions): Promise<MariaDb> {
   mkdirSync(dataDir, { recursive: true });
   const dbDir = join(dataDir, "data");
-  const socketPath = join(dataDir, "mysqld.sock");
+  const socketPath = socketPathFor(dataDir);
   const logFile = join(dataDir, "mariadb.log");
   const passwordFile = join(dataDir, ROOT_PASSWORD_FILE);
   const fresh = !existsSync(join(dbDir, "mysql"));
@@ -216,4 +217,12 @@ async function secureRoot(
   await run("ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY ?", [password]);
   await run("ALTER USER 'root'@'::1' IDENTIFIED BY ?", [password]);
   await run("ALTER USER 'root'@'localhost' IDENTIFIED BY ?", [password]);
+}
+
+/** `<dataDir>/mysqld.sock`, or a short path in the temp dir when that is too long for a Unix socket. */
+function socketPathFor(dataDir: string): string {
+  const inDataDir = join(dataDir, "mysqld.sock");
+  if (Buffer.byteLength(inDataDir) <= 100) return inDataDir;
+  const digest = createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+  return join(tmpdir(), `battle-ready-mysqld-${digest}.sock`);
 }

@@ -58,9 +58,11 @@ export function asServiceError(error: unknown): unknown {
   return new HttpError(503, `DynamoDB unavailable (${reason})`, { "retry-after": "1" });
 }
 
-/** Errors DynamoDB raises before applying a write: retrying or compensating cannot double anything. */
+/**
+ * Errors DynamoDB raises before applying a write. Not ConditionalCheckFailedException: when the
+ * SDK retried a put whose first attempt landed, the retry fails its own condition.
+ */
 const NOT_APPLIED_ERRORS = new Set([
-  "ConditionalCheckFailedException",
   "ProvisionedThroughputExceededException",
   "ThrottlingException",
   "RequestLimitExceeded",

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import { HttpError } from "../../../lib/service-kit";
 import type { HoldSettler } from "./compensation";
 import { isDynamoUnavailable, writeSurelyNotApplied } from "./dynamodb";
@@ -21,6 +22,7 @@ export class OrderPlacement {
     private readonly processor: ProcessorClient,
     private readonly orders: OrdersRepository,
     private readonly holds: HoldSettler,
+    private readonly log: FastifyBaseLogger,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -46,6 +48,7 @@ export class OrderPlacement {
     try {
       await this.orders.create(order);
     } catch (error) {
+      this.log.warn({ err: error, orderId }, "storing an order failed");
       const stored = await this.storedDespite(error, orderId);
       if (stored === "no") {
         const returned = await this.holds.release(orderId, product_id);

@@ -41,6 +41,7 @@ export function registerOrderRoutes(service: Service, { placement, orders, proce
     try {
       order = await orders.find(order_id);
     } catch (error) {
+      request.log.warn({ err: error }, "reading an order failed");
       throw asServiceError(error);
     }
     if (!order) throw new HttpError(404, "Order not found");

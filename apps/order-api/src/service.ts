@@ -58,7 +58,7 @@ export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies
     settled,
     config.holdStaleAfterSeconds,
   );
-  const placement = new OrderPlacement(processor, orders, holds);
+  const placement = new OrderPlacement(processor, orders, holds, service.log);
   registerOrderRoutes(service, { placement, orders, processor });
   reconciler.start(config.reconcileIntervalMs);
   service.onClose(() => client.destroy());

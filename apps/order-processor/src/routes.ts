@@ -1,14 +1,17 @@
+import type { FastifyBaseLogger } from "fastify";
 import { HttpError, type Service } from "../../../lib/service-kit";
 import { asServiceError } from "./dynamodb";
 import type { InventoryRepository } from "./inventory";
 import { parseOrderReference, parseProcessOrder } from "./order-request";
 
-/** Runs a DynamoDB call, turning an outage into 503 instead of 500. */
-async function dynamo<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a DynamoDB call, turning an outage into 503 instead of 500; the full error goes to the log. */
+async function dynamo<T>(log: FastifyBaseLogger, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw asServiceError(error);
+    const mapped = asServiceError(error);
+    if (mapped !== error) log.warn({ err: error }, "DynamoDB call failed");
+    throw mapped;
   }
 }
 
@@ -27,7 +30,7 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
 
   app.post("/process-order", async (request) => {
     const order = parseProcessOrder(request.body);
-    const reservation = await dynamo(() =>
+    const reservation = await dynamo(request.log, () =>
       inventory.reserve({ productId: order.product_id, quantity: order.quantity, orderId: order.order_id }),
     );
     switch (reservation.outcome) {
@@ -52,7 +55,7 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
 
   app.post("/release-order", async (request) => {
     const { order_id, product_id } = parseOrderReference(request.body);
-    const release = await dynamo(() => inventory.release(order_id, product_id));
+    const release = await dynamo(request.log, () => inventory.release(order_id, product_id));
     if (release.outcome === "unknown-product") throw new HttpError(404, "Product not found");
     releases.inc({ outcome: release.outcome === "released" ? "released" : "nothing_held" });
     return {
@@ -65,7 +68,7 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
 
   app.post("/commit-order", async (request) => {
     const { order_id, product_id } = parseOrderReference(request.body);
-    const committed = await dynamo(() => inventory.commit(order_id, product_id));
+    const committed = await dynamo(request.log, () => inventory.commit(order_id, product_id));
     return { order_id, product_id, status: committed ? "committed" : "nothing held" };
   });
 
@@ -77,7 +80,7 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new HttpError(422, "limit must be an integer from 1 to 1000");
     const olderThan = new Date(Date.now() - olderThanSeconds * 1000);
-    return { holds: await dynamo(() => inventory.staleHolds(olderThan, limit)) };
+    return { holds: await dynamo(request.log, () => inventory.staleHolds(olderThan, limit)) };
   });
 
   app.get("/health", async (_request, reply) => {

@@ -1,0 +1,145 @@
+/**
+ * What the orders safety costs: three ways of selling one unit, side by side against one dynalite.
+ *   - baseline: `POST /process-order` without an order id, the original's single stock decrement
+ *     (here already conditional, so it cannot oversell);
+ *   - reservation with hold: the same with an order id (the idempotency key), recording the hold
+ *     in the same UpdateItem, plus the `POST /commit-order` that drops it;
+ *   - full order: `POST /orders` on order-api: reserve with hold, store the order, commit.
+ * Load comes from autocannon in a separate process (closed loop); the sides alternate over rounds
+ * so drift on a shared machine hits all alike. dynalite is an in-memory-ish LevelDB emulator, so
+ * the absolute figures say little about DynamoDB; the ratios say what each step costs.
+ * Run: `npm run bench -- orders` or `tsx bench/orders.ts`.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { buildOrderApi } from "../apps/order-api/src/service";
+import { createDynamoClient, documentClientFor } from "../apps/order-processor/src/dynamodb";
+import { seedOrdersData } from "../apps/order-processor/src/seed-data";
+import { buildOrderProcessor } from "../apps/order-processor/src/service";
+import { startDynalite } from "../local/deps";
+
+const ROUNDS = 2;
+const SECONDS_PER_SIDE = 5;
+const CONNECTIONS = 16;
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(url: string, body: string): Promise<LoadResult> {
+  const autocannon = join(__dirname, "..", "node_modules", "autocannon", "autocannon.js");
+  const args = [autocannon, "--json", "-c", String(CONNECTIONS), "-d", String(SECONDS_PER_SIDE)];
+  args.push("-m", "POST", "-H", "content-type=application/json", "-b", body, "-I");
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const result = JSON.parse(stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    "2xx": number;
+  };
+  if (result.non2xx > 0 || result.errors > 0 || result["2xx"] === 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors: not a valid run`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+export async function run(_opts: { json: boolean }): Promise<Record<string, number>> {
+  const dynamodb = await startDynalite({ createTableMs: 0 });
+  const tables = { orders: "bench-orders", inventory: "bench-inventory" };
+  const client = createDynamoClient({ endpoint: dynamodb.endpoint });
+  const processor = buildOrderProcessor({
+    dynamodbEndpoint: dynamodb.endpoint,
+    table: tables.inventory,
+    port: 0,
+    logLevel: "warn",
+  });
+  try {
+    await seedOrdersData(client, tables);
+    await documentClientFor(client).send(
+      new PutCommand({
+        TableName: tables.inventory,
+        Item: { product_id: "BENCH", name: "Bench", price: 1, stock: 1_000_000_000, holds: {} },
+      }),
+    );
+    const processorUrl = await processor.service.listen();
+    const api = buildOrderApi({
+      dynamodbEndpoint: dynamodb.endpoint,
+      table: tables.orders,
+      processorUrl,
+      processorTimeoutMs: 5_000,
+      reconcileIntervalMs: 0,
+      holdStaleAfterSeconds: 120,
+      port: 0,
+      logLevel: "warn",
+    });
+    const apiUrl = await api.service.listen();
+    try {
+      const order = '{"product_id":"BENCH","quantity":1,"customer_id":"bench"}';
+      const withKey = '{"product_id":"BENCH","quantity":1,"customer_id":"bench","order_id":"[<id>]"}';
+      const sides = { baseline: [] as LoadResult[], hold: [] as LoadResult[], full: [] as LoadResult[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        sides.baseline.push(await load(`${processorUrl}/process-order`, order));
+        sides.hold.push(await load(`${processorUrl}/process-order`, withKey));
+        sides.full.push(await load(`${apiUrl}/orders/`, order));
+      }
+      const f = (side: LoadResult[], key: keyof LoadResult) =>
+        Math.round(mean(side.map((r) => r[key])) * 10) / 10;
+      const figures = {
+        baseline_rps: Math.round(f(sides.baseline, "rps")),
+        baseline_p50_ms: f(sides.baseline, "p50"),
+        baseline_p99_ms: f(sides.baseline, "p99"),
+        hold_rps: Math.round(f(sides.hold, "rps")),
+        hold_p50_ms: f(sides.hold, "p50"),
+        hold_p99_ms: f(sides.hold, "p99"),
+        full_order_rps: Math.round(f(sides.full, "rps")),
+        full_order_p50_ms: f(sides.full, "p50"),
+        full_order_p99_ms: f(sides.full, "p99"),
+      };
+      console.log(
+        `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS_PER_SIDE} s per side, one product`,
+      );
+      console.table({
+        "reserve, no key (baseline)": {
+          "req/s": figures.baseline_rps,
+          "p50 ms": figures.baseline_p50_ms,
+          "p99 ms": figures.baseline_p99_ms,
+        },
+        "reserve with hold (key)": {
+          "req/s": figures.hold_rps,
+          "p50 ms": figures.hold_p50_ms,
+          "p99 ms": figures.hold_p99_ms,
+        },
+        "POST /orders (reserve, store, commit)": {
+          "req/s": figures.full_order_rps,
+          "p50 ms": figures.full_order_p50_ms,
+          "p99 ms": figures.full_order_p99_ms,
+        },
+      });
+      return figures;
+    } finally {
+      await api.service.close();
+    }
+  } finally {
+    await processor.service.close();
+    client.destroy();
+    await dynamodb.stop();
+  }
+}
+
+if (require.main === module) {
+  run({ json: false }).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type WriteStream,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -72,10 +80,7 @@ export class ManagedProcess {
   start(): void {
     if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
     const { command, args, cwd, env, logFile, onLine } = this.spec;
-    if (logFile) {
-      mkdirSync(dirname(logFile), { recursive: true });
-      this.log ??= createWriteStream(logFile, { flags: "a" });
-    }
+    if (logFile) this.log ??= openLog(logFile);
     this.exitInfo = undefined;
     const child = spawn(command, args, {
       cwd,
@@ -151,6 +156,19 @@ export class ManagedProcess {
     this.log = undefined;
     if (log) await new Promise<void>((resolve) => log.end(resolve));
   }
+}
+
+const ROTATE_AT_BYTES = 20 * 1024 * 1024;
+
+/** Opens a log file for appending; one over 20 MiB is first moved to `<file>.1` (replacing it). */
+export function openLog(file: string): WriteStream {
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    if (statSync(file).size > ROTATE_AT_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no file yet
+  }
+  return createWriteStream(file, { flags: "a" });
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

@@ -1,6 +1,7 @@
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import type { LineSink } from "../deps";
+import { openLog } from "../deps/process";
 
 export type Level = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 
@@ -96,7 +97,7 @@ export class LogCollector {
   private write(name: string, text: string): void {
     let file = this.files.get(name);
     if (!file) {
-      file = createWriteStream(this.fileOf(name), { flags: "a" });
+      file = openLog(this.fileOf(name));
       this.files.set(name, file);
     }
     file.write(`${text}\n`);

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Catalog } from "../../catalog/types";
 import { AwsBackupPlan } from "../../components/backup-plan/aws";
 import { AwsDataStore } from "../../components/data-store/aws";
 import { AwsImageRepository } from "../../components/image-repository/aws";

@@ -43,8 +43,10 @@ describe("docker-compose.yml", () => {
     const api = doc.services["shop-api"];
     assert.deepEqual(api.build, { context: ".", dockerfile: "apps/shop-api/Dockerfile" });
     assert.equal(api.environment.DB_NAME, "shop");
-    assert.equal(api.environment.DB_PASSWORD, "${MYSQL_PASSWORD:-dev-only-mysql}");
-    assert.equal(api.environment.TOKEN, "${SECRET_SHOP_TOKEN:-dev-only-shop-token}");
+    // Compose's own interpolation syntax, not a template literal.
+    const dollar = "$";
+    assert.equal(api.environment.DB_PASSWORD, `${dollar}{MYSQL_PASSWORD:-dev-only-mysql}`);
+    assert.equal(api.environment.TOKEN, `${dollar}{SECRET_SHOP_TOKEN:-dev-only-shop-token}`);
     assert.equal(api.environment.TABLES, "http://dynamodb:8000");
     assert.equal(api.read_only, true);
     assert.deepEqual(api.depends_on, {

@@ -21,7 +21,7 @@ async function runPlan(stack: string): Promise<string> {
       },
     );
     let stderr = "";
-    child.stderr.on("data", (chunk) => {
+    child.stderr?.on("data", (chunk) => {
       stderr += chunk;
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -59,3 +59,23 @@ export async function httpAnswers(url: string): Promise<boolean> {
   await response.arrayBuffer();
   return true;
 }
+
+/** `url` answers 200 (a readiness probe). */
+export async function answers200(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  return true;
+}
+
+/** Something accepts TCP connections on 127.0.0.1:`port`. */
+export function acceptsTcp(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", reject);
+  });
+}

@@ -72,6 +72,11 @@ export function runnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig
   };
 }
 
+/** The variable that overrides an extra process's port, e.g. BATTLE_READY_PROMETHEUS_PORT. */
+export function extraPortVariable(name: string): string {
+  return `BATTLE_READY_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PORT`;
+}
+
 /** The port a catalog service (or an extra process) gets locally. */
 export function localPort(config: RunnerConfig, catalogPort: number): number {
   return catalogPort + config.portOffset;

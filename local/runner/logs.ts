@@ -110,3 +110,17 @@ export class LogCollector {
 }
 
 export const WARNINGS_AND_ERRORS: ReadonlySet<Level> = new Set(["warn", "error", "fatal"]);
+
+/** A warning or error line of a process, for the console: `todo WARN message`, tinted. */
+export function formatEcho(name: string, level: string, text: string): string {
+  let msg = text;
+  try {
+    const parsed = JSON.parse(text) as { msg?: unknown; message?: unknown; err?: { message?: unknown } };
+    msg = String(parsed.msg ?? parsed.message ?? text);
+    if (parsed.err?.message && !msg.includes(String(parsed.err.message))) msg += `: ${parsed.err.message}`;
+  } catch {
+    // not JSON: show as is
+  }
+  const tint = level === "warn" ? 33 : 31;
+  return `\x1b[${tint}m${name} ${level.toUpperCase()}\x1b[0m ${msg}`;
+}

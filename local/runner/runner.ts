@@ -1,27 +1,27 @@
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { connect } from "node:net";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../../catalog/types";
 import { validateCatalog } from "../../catalog/validate";
-import { isPortFree, waitUntil } from "../deps";
-import { type DependencyName, localPort, type RunnerConfig } from "./config";
+import { waitUntil } from "../deps";
+import { acceptsTcp, answers200 } from "../deps/probes";
+import {
+  DEPENDENCY_PORT_VARIABLES,
+  type DependencyName,
+  extraPortVariable,
+  localPort,
+  type RunnerConfig,
+} from "./config";
 import type { LocalSystemContext, RunningDependencies } from "./context";
 import { DEPENDENCY_LABELS, dependencyUrl, startDependency, stopDependencies } from "./dependencies";
 import { resolveServiceEnv, secretVariable } from "./env";
 import { type ExtraProcess, extraProcesses } from "./extras";
-import { type Level, LogCollector, WARNINGS_AND_ERRORS } from "./logs";
+import { formatEcho, type Level, LogCollector, WARNINGS_AND_ERRORS } from "./logs";
+import { checkPorts } from "./port-check";
 import type { Progress } from "./progress";
 import { mysqlAccount, provisionService } from "./provision";
 import { type ServiceHooks, serviceHooks } from "./setup-hooks";
 import { RunnerState } from "./state";
+import { claimStateDir, releaseStateDir } from "./state-lock";
 import { Supervisor } from "./supervisor";
 
 const DEPENDENCY_ORDER: readonly DependencyName[] = ["mysql", "redis", "activemq", "dynamodb"];
@@ -94,7 +94,11 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
   const services = catalog.filter((s) => s.kind !== "job");
   const needed = DEPENDENCY_ORDER.filter((d) => services.some((s) => s.uses[d] !== undefined));
   mkdirSync(config.stateDir, { recursive: true });
-  claimStateDir(config.stateDir);
+  try {
+    claimStateDir(config.stateDir);
+  } catch (error) {
+    throw new RunnerError(message(error));
+  }
 
   const logs = new LogCollector(config.logsDir, ({ name, level, text }) =>
     say(formatEcho(name, level, text)),
@@ -113,8 +117,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
     return localPort(config, service.port);
   };
   const extraPort = (extra: ExtraProcess) => {
-    const variable = `BATTLE_READY_${extra.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PORT`;
-    const override = process.env[variable];
+    const override = process.env[extraPortVariable(extra.name)];
     return override ? Number(override) : localPort(config, extra.port);
   };
   const context: LocalSystemContext = {
@@ -181,7 +184,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
       ...needed.map((d) => ({
         port: config.dependencyPorts[d],
         wantedBy: DEPENDENCY_LABELS[d],
-        variable: depVariable(d),
+        variable: DEPENDENCY_PORT_VARIABLES[d],
       })),
       ...services.map((s) => ({
         port: servicePort(s.name),
@@ -191,7 +194,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
       ...enabledExtras.map((e) => ({
         port: extraPort(e),
         wantedBy: `extra process ${e.name}`,
-        variable: `BATTLE_READY_${e.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PORT`,
+        variable: extraPortVariable(e.name),
       })),
     ]);
 
@@ -426,131 +429,12 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
   }
 }
 
-/** One message listing every wanted port that is taken, with the variable that moves it. */
-async function checkPorts(wanted: { port: number; wantedBy: string; variable: string }[]): Promise<void> {
-  const problems: string[] = [];
-  const seen = new Map<number, string>();
-  for (const { port, wantedBy, variable } of wanted) {
-    const other = seen.get(port);
-    if (other) {
-      problems.push(`port ${port} is wanted by both ${other} and ${wantedBy} (change ${variable})`);
-      continue;
-    }
-    seen.set(port, wantedBy);
-    if (!(await isPortFree(port))) {
-      problems.push(
-        `port ${port} (wanted by ${wantedBy}) is already in use${holderOf(port)}; free it or set ${variable}`,
-      );
-    }
-  }
-  if (problems.length > 0) throw new RunnerError(`cannot start: ${problems.join("\n  ")}`);
-}
-
-/** ` by <process> (pid N)` when /proc tells who listens on the port (same user or root only). */
-function holderOf(port: number): string {
-  try {
-    const hex = port.toString(16).toUpperCase().padStart(4, "0");
-    const inodes = new Set<string>();
-    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-      if (!existsSync(table)) continue;
-      for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
-        const fields = line.trim().split(/\s+/);
-        if (fields[1]?.endsWith(`:${hex}`) && fields[3] === "0A") inodes.add(fields[9] ?? "");
-      }
-    }
-    if (inodes.size === 0) return "";
-    for (const pid of readdirSync("/proc")) {
-      if (!/^\d+$/.test(pid)) continue;
-      let fds: string[];
-      try {
-        fds = readdirSync(`/proc/${pid}/fd`);
-      } catch {
-        continue;
-      }
-      for (const fd of fds) {
-        try {
-          const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-          const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-          if (inode && inodes.has(inode)) {
-            const command = readFileSync(`/proc/${pid}/cmdline`, "utf8")
-              .split("\0")
-              .filter(Boolean)
-              .join(" ");
-            return ` by ${command.slice(0, 80)} (pid ${pid})`;
-          }
-        } catch {
-          // the fd went away
-        }
-      }
-    }
-  } catch {
-    // best effort only
-  }
-  return "";
-}
-
-function depVariable(d: DependencyName): string {
-  return {
-    mysql: "BATTLE_READY_MYSQL_PORT",
-    redis: "BATTLE_READY_REDIS_PORT",
-    activemq: "BATTLE_READY_STOMP_PORT",
-    dynamodb: "BATTLE_READY_DYNAMODB_PORT",
-  }[d];
-}
-
 /** Only a minimal environment is inherited: services read what the catalog gives them. */
 function baseEnv(): Record<string, string> {
   const keep = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR", "NODE_EXTRA_CA_CERTS"];
   return Object.fromEntries(
     keep.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]!]])),
   );
-}
-
-async function answers200(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-  return true;
-}
-
-function acceptsTcp(port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", reject);
-  });
-}
-
-/** One run at a time per state dir: `runner.pid` names the running one. */
-function claimStateDir(stateDir: string): void {
-  const file = join(stateDir, "runner.pid");
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, "utf8").trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new RunnerError(
-        `another local runner (pid ${pid}) is using ${stateDir}; stop it first (Ctrl-C in its terminal, or kill ${pid})`,
-      );
-    }
-  }
-  writeFileSync(file, `${process.pid}\n`);
-}
-
-function releaseStateDir(stateDir: string): void {
-  const file = join(stateDir, "runner.pid");
-  if (existsSync(file) && readFileSync(file, "utf8").trim() === String(process.pid))
-    rmSync(file, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function writeJson(file: string, value: unknown): void {
@@ -562,19 +446,6 @@ function writeEnvFile(file: string, env: Record<string, string>): void {
   mkdirSync(join(file, ".."), { recursive: true });
   const lines = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
-}
-
-function formatEcho(name: string, level: string, text: string): string {
-  let msg = text;
-  try {
-    const parsed = JSON.parse(text) as { msg?: unknown; message?: unknown; err?: { message?: unknown } };
-    msg = String(parsed.msg ?? parsed.message ?? text);
-    if (parsed.err?.message && !msg.includes(String(parsed.err.message))) msg += `: ${parsed.err.message}`;
-  } catch {
-    // not JSON: show as is
-  }
-  const tint = level === "warn" ? 33 : 31;
-  return `\x1b[${tint}m${name} ${level.toUpperCase()}\x1b[0m ${msg}`;
 }
 
 function message(error: unknown): string {

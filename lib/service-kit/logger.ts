@@ -29,7 +29,7 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * pino options for JSON lines on stdout: `time` as ISO 8601, `level` as a label, the service name
+ * pino options for JSON lines on stdout (or `stream`): `time` as ISO 8601, `level` as a label, the service name
  * and pid on every line; fastify adds `reqId` to every line logged for a request.
  */
 export function loggerOptions(service: string, level: LogLevel, stream?: NodeJS.WritableStream) {
@@ -39,6 +39,9 @@ export function loggerOptions(service: string, level: LogLevel, stream?: NodeJS.
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-    ...(stream ? { stream } : {}),
+    // process.stdout writes synchronously to files and pipes on Linux, so lines keep their order
+    // and none is lost when the process exits (pino's default async stream can reorder or drop
+    // the last lines on process.exit).
+    stream: stream ?? process.stdout,
   } satisfies FastifyServerOptions["logger"];
 }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { validateRegistration } from "../../apps/oversupply-backend/src/registrations/validate-registration";
 import { updateWeights } from "../../apps/oversupply-cruncher/src/update-rule";
+import { backoffDelayMs } from "../../apps/oversupply-matcher/src/delivery/backoff";
 import { recommend } from "../../apps/oversupply-matcher/src/model/recommend";
 import { DEMAND_PARTNERS } from "../../apps/oversupply-matcher/src/partners/demand-partners";
+import { CurrentWeights } from "../../apps/oversupply-matcher/src/weights/current-weights";
 import type { MatchRequest } from "../../apps/oversupply-protocol/src/messages";
 import { signatureHeaders, verifySignature } from "../../apps/oversupply-protocol/src/signature";
 import { CATEGORIES, UNITS } from "../../apps/oversupply-protocol/src/vocabulary";
@@ -163,6 +165,41 @@ describe("oversupply domain", () => {
 
     it("keeps the weights when there is nothing to learn from", () => {
       assert.deepEqual(updateWeights(INITIAL_WEIGHTS, [], 1), INITIAL_WEIGHTS);
+    });
+  });
+
+  describe("matcher plumbing", () => {
+    it("backs off exponentially with full jitter, capped", () => {
+      assert.equal(
+        backoffDelayMs(1, 250, 30_000, () => 1),
+        250,
+      );
+      assert.equal(
+        backoffDelayMs(4, 250, 30_000, () => 1),
+        2000,
+      );
+      assert.equal(
+        backoffDelayMs(20, 250, 30_000, () => 1),
+        30_000,
+      );
+      assert.equal(
+        backoffDelayMs(4, 250, 30_000, () => 0),
+        0,
+      );
+    });
+
+    it("only ever moves to a newer weights version, whatever order versions arrive in", () => {
+      const current = new CurrentWeights();
+      const at = (version: number) => ({
+        version,
+        weights: INITIAL_WEIGHTS,
+        createdAt: "2026-06-15T10:00:00Z",
+      });
+      assert.equal(current.offer(at(3)), true);
+      assert.equal(current.offer(at(2)), false);
+      assert.equal(current.offer(at(3)), false);
+      assert.equal(current.offer(at(4)), true);
+      assert.equal(current.get()?.version, 4);
     });
   });
 });

@@ -387,6 +387,9 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
         alternatives: [],
         matchedAt: new Date().toISOString(),
       });
+      const early = await api(`/oversupply/${id}/outcome`, { method: "POST", json: { outcome: "accepted" } });
+      assert.equal(early.status, 409);
+      assert.match(early.body.error, /no recommendation yet/);
       const first = await signedPost("/callbacks/recommendation", JSON.stringify(recommendation("first")));
       assert.equal(first.status, 200);
       assert.deepEqual(await first.json(), { registrationId: id, applied: true });
@@ -394,6 +397,20 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
       assert.equal(again.status, 200);
       assert.deepEqual(await again.json(), { registrationId: id, applied: false });
       assert.equal((await view(id)).recommendation?.partner?.id, "first");
+      assert.equal(
+        (await api(`/oversupply/${id}/outcome`, { method: "POST", json: { outcome: "rejected" } })).status,
+        200,
+      );
+      assert.equal(
+        (await api(`/oversupply/${id}/outcome`, { method: "POST", json: { outcome: "rejected" } })).status,
+        200,
+      );
+      const changed = await api(`/oversupply/${id}/outcome`, {
+        method: "POST",
+        json: { outcome: "accepted" },
+      });
+      assert.equal(changed.status, 409);
+      assert.match(changed.body.error, /different outcome/);
       const unknown = await signedPost(
         "/callbacks/recommendation",
         JSON.stringify({ ...recommendation("x"), registrationId: randomUUID() }),

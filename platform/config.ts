@@ -18,6 +18,7 @@ export const CONFIG_DEFAULTS = {
   vpcCidr: "10.0.0.0/16",
   natGateways: 0,
   availabilityZones: [] as string[],
+  vpcFlowLogRetentionDays: 0,
   fleetInstanceType: "t3.micro",
   fleetMinInstances: 1,
   fleetMaxInstances: 2,
@@ -65,7 +66,13 @@ export interface PlatformConfig {
   /** LocalStack (or another AWS-compatible) endpoint; every AWS service goes there. */
   awsEndpoint?: string;
   deletionProtection: boolean;
-  network: { vpcCidr: string; natGateways: 0 | 1 | 2; availabilityZones?: string[] };
+  network: {
+    vpcCidr: string;
+    natGateways: 0 | 1 | 2;
+    availabilityZones?: string[];
+    /** 0: no flow logs. */
+    flowLogRetentionDays: number;
+  };
   fleet: {
     instanceType: string;
     minInstances: number;
@@ -181,6 +188,10 @@ export function parsePlatformConfig(
   if (zones.length !== 0 && zones.length !== 2)
     fail("availabilityZones", `must list exactly 2 zones, or none (got ${zones.length})`);
 
+  const flowLogRetentionDays = int("vpcFlowLogRetentionDays", 0, 3653);
+  if (flowLogRetentionDays !== 0 && !LOG_RETENTIONS.includes(flowLogRetentionDays))
+    fail("vpcFlowLogRetentionDays", `must be 0 or one of CloudWatch's periods (got ${flowLogRetentionDays})`);
+
   const minInstances = int("fleetMinInstances", 0, 100);
   const maxInstances = int("fleetMaxInstances", 1, 100);
   if (maxInstances < minInstances)
@@ -248,7 +259,12 @@ export function parsePlatformConfig(
     logLevel,
     awsEndpoint,
     deletionProtection: bool("deletionProtection"),
-    network: { vpcCidr, natGateways, availabilityZones: zones.length ? zones : undefined },
+    network: {
+      vpcCidr,
+      natGateways,
+      availabilityZones: zones.length ? zones : undefined,
+      flowLogRetentionDays,
+    },
     fleet: {
       instanceType: str("fleetInstanceType"),
       minInstances,

@@ -24,6 +24,12 @@ export interface NetworkArgs {
   dataServices?: Record<string, number[]>;
   /** Gateway endpoints (free) added to every route table. @default ["s3", "dynamodb"] */
   gatewayEndpoints?: ("s3" | "dynamodb")[];
+  /**
+   * VPC flow logs (rejected traffic only, CIS 3.9) to a CloudWatch log group kept this many days;
+   * 0 turns them off (log ingestion is billed).
+   * @default 0
+   */
+  flowLogRetentionDays?: number;
   /** Tags on every resource. @default {} */
   tags?: Record<string, string>;
   transform?: {
@@ -38,6 +44,9 @@ export interface NetworkArgs {
     natGateway?: Transform<aws.ec2.NatGatewayArgs>;
     vpcEndpoint?: Transform<aws.ec2.VpcEndpointArgs>;
     securityGroup?: Transform<aws.ec2.SecurityGroupArgs>;
+    flowLogGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
+    flowLogRole?: Transform<aws.iam.RoleArgs>;
+    flowLog?: Transform<aws.ec2.FlowLogArgs>;
   };
 }
 

@@ -14,12 +14,13 @@ const ANYWHERE = "0.0.0.0/0";
  * gateway, optional NAT gateways, free gateway endpoints for S3 and DynamoDB, the default security
  * group stripped of rules, and the platform's security groups: the load balancer's (public
  * ports), the fleet's (only from the load balancer and itself) and one per data service (only
- * from the fleet).
+ * from the fleet), and optionally VPC flow logs of rejected traffic.
  *
  * Cost: the VPC, subnets, route tables, gateway endpoints and security groups are free. A NAT
  * gateway costs about $0.045/hour (~$33/month) plus $0.045/GB processed, per gateway; its
  * Elastic IP is billed as a public IPv4 address ($0.005/hour). Instances with public IPv4
  * addresses (the fleet without NAT) are billed the same per address beyond the 750 free hours.
+ * Flow logs cost CloudWatch Logs ingestion ($0.50/GB after 5 GB free) and storage.
  */
 export class AwsNetwork extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -172,6 +173,71 @@ export class AwsNetwork extends pulumi.ComponentResource {
       );
     }
 
+    const flowLogDays = args.flowLogRetentionDays ?? 0;
+    if (flowLogDays > 0) {
+      const group = new aws.cloudwatch.LogGroup(
+        ...transform(
+          t.flowLogGroup,
+          `${name}-flow-logs`,
+          { name: `/vpc/${name}/flow-logs`, retentionInDays: flowLogDays, tags },
+          { parent: this },
+        ),
+      );
+      const role = new aws.iam.Role(
+        ...transform(
+          t.flowLogRole,
+          `${name}-flow-logs`,
+          {
+            assumeRolePolicy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                  Action: "sts:AssumeRole",
+                },
+              ],
+            }),
+            inlinePolicies: [
+              {
+                name: "write-flow-logs",
+                policy: group.arn.apply((arn) =>
+                  JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                      {
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        Resource: [arn, `${arn}:*`],
+                      },
+                    ],
+                  }),
+                ),
+              },
+            ],
+            tags,
+          },
+          { parent: this },
+        ),
+      );
+      new aws.ec2.FlowLog(
+        ...transform(
+          t.flowLog,
+          `${name}-flow-logs`,
+          {
+            vpcId: vpc.id,
+            trafficType: "REJECT",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: group.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 600,
+            tags: nameTags(`${name}-flow-logs`, tags),
+          },
+          { parent: this },
+        ),
+      );
+    }
+
     const securityGroup = (suffix: string, args: aws.ec2.SecurityGroupArgs) =>
       new aws.ec2.SecurityGroup(
         ...transform(
@@ -272,6 +338,9 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     throw new Error(`Network: availabilityZones must list exactly ${ZONES} zones`);
   if (args.natGateways !== undefined && ![0, 1, 2].includes(args.natGateways))
     throw new Error(`Network: natGateways must be 0, 1 or 2 (got ${args.natGateways})`);
+  const flowDays = args.flowLogRetentionDays ?? 0;
+  if (!(Number.isInteger(flowDays) && flowDays >= 0))
+    throw new Error(`Network: flowLogRetentionDays must be a whole number ≥ 0 (got ${flowDays})`);
   for (const port of args.publicPorts ?? []) {
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       throw new Error(`Network: publicPorts has an invalid port ${port}`);

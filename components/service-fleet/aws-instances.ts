@@ -141,7 +141,7 @@ export function createCapacity(name: string, args: ServiceFleetArgs, parent: pul
       { parent },
     ),
   );
-  new aws.ecs.ClusterCapacityProviders(
+  const association = new aws.ecs.ClusterCapacityProviders(
     ...transform(
       t.clusterCapacityProviders,
       `${name}-capacity`,
@@ -153,5 +153,5 @@ export function createCapacity(name: string, args: ServiceFleetArgs, parent: pul
       { parent },
     ),
   );
-  return { cluster, capacityProvider };
+  return { cluster, capacityProvider, association };
 }

@@ -16,6 +16,8 @@ const NOT_FOUND = {
 
 export interface PublicEndpoint {
   targetGroup: aws.lb.TargetGroup;
+  /** The rules forwarding to the target group: ECS accepts a target group only once one exists. */
+  rules: aws.lb.ListenerRule[];
   url: pulumi.Output<string>;
 }
 
@@ -94,34 +96,35 @@ export function createLoadBalancer(name: string, args: ServiceFleetArgs, parent:
     const conditionSets: aws.types.input.lb.ListenerRuleCondition[][] = route.host
       ? [[{ hostHeader: { values: [route.host] } }]]
       : route.pathPatternGroups.map((values) => [{ pathPattern: { values } }]);
-    conditionSets.forEach((conditions, i) => {
-      new aws.lb.ListenerRule(
-        ...transform(
-          t.listenerRule,
-          `${name}-${service.name}-${i + 1}`,
-          {
-            listenerArn: routed.arn,
-            priority: priority++,
-            conditions,
-            actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-            transforms: route.stripPrefix
-              ? [
-                  {
-                    type: "url-rewrite",
-                    urlRewriteConfig: { rewrite: stripPrefixRewrite(route.stripPrefix) },
-                  },
-                ]
-              : undefined,
-            tags,
-          },
-          { parent },
+    const rules = conditionSets.map(
+      (conditions, i) =>
+        new aws.lb.ListenerRule(
+          ...transform(
+            t.listenerRule,
+            `${name}-${service.name}-${i + 1}`,
+            {
+              listenerArn: routed.arn,
+              priority: priority++,
+              conditions,
+              actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+              transforms: route.stripPrefix
+                ? [
+                    {
+                      type: "url-rewrite",
+                      urlRewriteConfig: { rewrite: stripPrefixRewrite(route.stripPrefix) },
+                    },
+                  ]
+                : undefined,
+              tags,
+            },
+            { parent },
+          ),
         ),
-      );
-    });
+    );
     const base = route.host
       ? pulumi.output(`${scheme}://${route.host}`)
       : pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
-    endpoints.set(service.name, { targetGroup, url: pulumi.interpolate`${base}${route.urlPath}` });
+    endpoints.set(service.name, { targetGroup, rules, url: pulumi.interpolate`${base}${route.urlPath}` });
   }
   return { loadBalancer, listeners: https ? [http, routed] : [http], endpoints };
 }

@@ -35,6 +35,8 @@ export interface ServiceContext {
   loadBalancerArnSuffix: pulumi.Output<string>;
   endpoint?: PublicEndpoint;
   listeners: aws.lb.Listener[];
+  /** The cluster's capacity provider association: services using the provider wait for it. */
+  capacityAssociation: aws.ecs.ClusterCapacityProviders;
 }
 
 /**
@@ -278,7 +280,11 @@ export function createFleetService(
         waitForSteadyState: false,
         tags,
       },
-      { parent, dependsOn: ctx.listeners, ignoreChanges: ["desiredCount"] },
+      {
+        parent,
+        dependsOn: [...ctx.listeners, ctx.capacityAssociation, ...(publicEndpoint?.rules ?? [])],
+        ignoreChanges: ["desiredCount"],
+      },
     ),
   );
 

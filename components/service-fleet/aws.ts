@@ -33,7 +33,7 @@ export class AwsServiceFleet extends pulumi.ComponentResource {
     super("battle-ready:aws:ServiceFleet", name, {}, opts);
     validateServiceFleetArgs(name, args);
     const t = args.transform ?? {};
-    const { cluster, capacityProvider } = createCapacity(name, args, this);
+    const { cluster, capacityProvider, association } = createCapacity(name, args, this);
     const { loadBalancer, listeners, endpoints } = createLoadBalancer(name, args, this);
     this.namespaceName = args.discoveryNamespace ?? `${args.namePrefix ?? name}.internal`;
     const namespace = new aws.servicediscovery.PrivateDnsNamespace(
@@ -65,6 +65,7 @@ export class AwsServiceFleet extends pulumi.ComponentResource {
           loadBalancerArnSuffix: loadBalancer.arnSuffix,
           endpoint: endpoints.get(service.name),
           listeners,
+          capacityAssociation: association,
         },
         this,
       );

@@ -46,6 +46,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       cidrBlock: config.network.vpcCidr,
       natGateways: config.network.natGateways,
       availabilityZones: config.network.availabilityZones,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
       publicPorts: config.fleet.certificateArn ? [80, 443] : [80],
       dataServices: {
         ...(needs.mysqlDatabases.length > 0 ? { mysql: [3306] } : {}),

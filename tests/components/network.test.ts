@@ -87,6 +87,18 @@ describe("Network (aws)", () => {
     assert.deepEqual(natRoutes.map((r) => r.inputs.natGatewayId).sort(), ["net-nat-1-id", "net-nat-2-id"]);
   });
 
+  it("logs rejected traffic when flow logs are on, with retention", async () => {
+    const { resources } = await runUnderMocks(() => void new AwsNetwork("net", { flowLogRetentionDays: 30 }));
+    const flow = ofType(resources, "aws:ec2/flowLog:FlowLog");
+    assert.equal(flow.length, 1);
+    assert.equal(flow[0]!.inputs.trafficType, "REJECT");
+    assert.equal(flow[0]!.inputs.logDestinationType, "cloud-watch-logs");
+    const group = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
+    assert.equal(group[0]!.inputs.retentionInDays, 30);
+    const off = await runUnderMocks(() => void new AwsNetwork("net", {}));
+    assert.equal(ofType(off.resources, "aws:ec2/flowLog:FlowLog").length, 0);
+  });
+
   it("rejects conflicting args synchronously", () => {
     assert.throws(() => new AwsNetwork("bad", { availabilityZones: ["a"] }), /exactly 2 zones/);
   });

@@ -19,6 +19,8 @@ export interface QueueBrokerArgs {
   username?: string;
   /** Queue names (without `/queue/`), for dashboards and alarms. @default [] */
   queues?: string[];
+  /** Prefix of account-wide names (the logs resource policy), to keep stacks apart. @default the component name */
+  namePrefix?: string;
   /** Path prefix for generated credentials in Secrets Manager. @default `battle-ready/<name>` */
   secretsPrefix?: string;
   /** Tags on every resource. @default {} */

@@ -44,7 +44,7 @@ export class AwsQueueBroker extends pulumi.ComponentResource {
         t.logsPolicy,
         `${name}-mq-logs`,
         {
-          policyName: `${name}-amazonmq-logs`,
+          policyName: `${args.namePrefix ?? name}-amazonmq-logs`,
           policyDocument: JSON.stringify({
             Version: "2012-10-17",
             Statement: [

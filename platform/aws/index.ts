@@ -122,6 +122,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
           instanceType: config.activemq.instanceType,
           deploymentMode: config.activemq.deploymentMode,
           queues: needs.queues,
+          namePrefix: prefix,
           secretsPrefix,
           tags,
         },

@@ -28,7 +28,10 @@ export interface ConsumerDeps {
   retryDelayMs?: { first: number; max: number };
 }
 
-/** The service is stopping before the Buff was stored: the STOMP client hands the message back (no NACK) and the broker redelivers it. */
+/**
+ * The service is stopping before the Buff was stored: the STOMP client hands the message back
+ * (no NACK, so it is not dead-lettered) and the broker redelivers it to the next consumer.
+ */
 export class ConsumerStoppedError extends Error {
   override name = "ConsumerStoppedError";
 }

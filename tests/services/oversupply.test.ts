@@ -174,7 +174,7 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
   const logLevel = process.env.LOG_LEVEL;
 
   before(async () => {
-    process.env.LOG_LEVEL = process.env.OVERSUPPLY_TEST_LOG_LEVEL ?? "warn";
+    process.env.LOG_LEVEL = process.env.OVERSUPPLY_TEST_LOG_LEVEL ?? "error";
     deps = await sharedDependencies();
     const password = randomBytes(12).toString("base64url");
     await deps.mysql.createDatabase("oversupply", "oversupply", password);
@@ -253,7 +253,8 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
       page.on("console", (message) => {
         if (message.type() === "error" && !/status of 400/.test(message.text())) errors.push(message.text());
       });
-      await page.goto(frontend.url);
+      const response = await page.goto(frontend.url);
+      assert.match(response?.headers()["content-security-policy"] ?? "", /default-src 'self'/);
       await page.getByLabel("Partner (your organisation)", { exact: true }).fill("Bakkerij Jansen");
       await page.locator("#category option[value=bakery]").waitFor({ state: "attached" });
       await page.locator("#category").selectOption("bakery");

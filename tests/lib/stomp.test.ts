@@ -82,6 +82,7 @@ describe("STOMP client against a real ActiveMQ", function () {
     await bus.send(queue, '{"question":"who"}', {
       "x-request-id": "req-1",
       "content-type": "application/json",
+      "x-note": "colon: back\\slash, new\nline, ünïcødé",
     });
     const received: StompMessage[] = [];
     bus.subscribe(queue, (message) => {
@@ -91,6 +92,7 @@ describe("STOMP client against a real ActiveMQ", function () {
     assert.equal(message.body, '{"question":"who"}');
     assert.equal(message.headers["x-request-id"], "req-1");
     assert.equal(message.headers["content-type"], "application/json");
+    assert.equal(message.headers["x-note"], "colon: back\\slash, new\nline, ünïcødé");
     assert.equal(message.destination, queue);
     assert.equal(message.redelivered, false);
     assert.equal(message.headers.persistent, "true");

@@ -89,10 +89,10 @@ export class HoldSettler {
         const delay = retry.delaysMs[attempt];
         if (delay === undefined || this.stopping) {
           this.settled.inc({ action, outcome: "not_yet" });
-          // The hold stays recorded on the product item under this order id, for reconciliation.
-          this.log.error(
+          // The hold stays recorded on the product item under this order id; the reconciler settles it.
+          this.log.warn(
             { err: error, orderId, productId, action },
-            `stock ${action} did not settle after ${attempt + 1} attempts`,
+            `stock ${action} did not settle after ${attempt + 1} attempts; left to the reconciler`,
           );
           return false;
         }

@@ -13,7 +13,7 @@ export interface ProcessOrderRequest {
 }
 
 const CONTROL_CHARACTERS = /\p{Cc}/u;
-const ORDER_ID = /^[A-Za-z0-9-]{1,64}$/;
+const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Answers 422 with the reason when a JSON body does not match the schema (as FastAPI did). */
 function invalid(reason: string): never {
@@ -47,7 +47,7 @@ export function requireOrderId(body: Record<string, unknown>, required: boolean)
   const value = body.order_id;
   if (value === undefined || value === null) return required ? invalid("order_id is required") : undefined;
   if (typeof value !== "string" || !ORDER_ID.test(value))
-    invalid("order_id must be 1-64 letters, digits or dashes");
+    invalid("order_id must be 1-64 letters, digits, dashes or underscores");
   return value;
 }
 

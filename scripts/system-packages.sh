@@ -23,6 +23,8 @@ declare -A packages=(
   [prometheus-redis-exporter]=prometheus-redis-exporter
   [chromium]=chromium
   [openssl]=openssl
+  [/usr/share/java/xstream.jar]=libxstream-java
+  [/usr/share/java/jettison.jar]=libjettison-java
 )
 
 have() { if [[ "$1" == /* ]]; then [ -e "$1" ]; else PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1; fi; }

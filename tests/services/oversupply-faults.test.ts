@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { type RunningBackend, startBackend } from "../../apps/oversupply-backend/src/backend";
+import { startFrontend } from "../../apps/oversupply-frontend/src/frontend";
 import { type RunningMatcher, startMatcher } from "../../apps/oversupply-matcher/src/matcher";
-import { type ActiveMq, type MariaDb, startActiveMq, startMariaDb } from "../../local/deps";
+import { type ActiveMq, freePort, type MariaDb, startActiveMq, startMariaDb } from "../../local/deps";
 
 /** Polls `probe` until it returns a value other than undefined, or fails with `what` at the deadline. */
 async function eventually<T>(
@@ -132,5 +133,22 @@ describe("oversupply under dependency outages", function () {
       (await status(id)) === "matched" ? true : undefined,
     );
     assert.equal((await fetch(new URL("/readyz", backend.url))).status, 200);
+  });
+
+  it("backend unreachable: the frontend still serves the page and answers its API with 503", async () => {
+    const frontend = await startFrontend({ port: 0, backendUrl: `http://127.0.0.1:${await freePort()}` });
+    try {
+      assert.equal((await fetch(new URL("/", frontend.url))).status, 200);
+      const answer = await fetch(new URL("/api/oversupply", frontend.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(registration()),
+      });
+      assert.equal(answer.status, 503);
+      assert.equal(answer.headers.get("retry-after"), "5");
+      assert.match(((await answer.json()) as { error: string }).error, /backend is unavailable/);
+    } finally {
+      await frontend.close();
+    }
   });
 });

@@ -19,7 +19,11 @@ export interface OrdersSystem {
   storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
   /** How many orders the orders table holds. */
   orderCount(): Promise<number>;
-  putProduct(product: { product_id: string; price: number; stock: number; name?: string }): Promise<void>;
+  /** Puts a product as the seed does (with an empty `holds` map), or bare as a hand-made item would be. */
+  putProduct(
+    product: { product_id: string; price: number; stock: number; name?: string },
+    options?: { bare?: boolean },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

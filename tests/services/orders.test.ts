@@ -221,6 +221,23 @@ describe("orders: order-api and order-processor on DynamoDB", () => {
       assert.equal(await system.stockOf("RELEASE"), 5);
     });
 
+    it("a product item without a holds map (made by hand) still takes orders and releases", async () => {
+      await system.putProduct({ product_id: "HANDMADE", price: 2.5, stock: 4 }, { bare: true });
+      const placed = await order({ product_id: "HANDMADE", quantity: 3, customer_id: "c" });
+      assert.equal(placed.status, 200, JSON.stringify(placed.body));
+      assert.equal((placed.body as { total_price: number }).total_price, 7.5);
+      assert.equal(await system.stockOf("HANDMADE"), 1);
+
+      await system.putProduct({ product_id: "HANDMADE-2", price: 1, stock: 4 }, { bare: true });
+      const early = await postJson(`${system.processorUrl}/release-order`, {
+        order_id: "never-reserved",
+        product_id: "HANDMADE-2",
+      });
+      assert.equal(early.status, 200);
+      assert.equal((early.body as { status: string }).status, "nothing held");
+      assert.equal(await system.stockOf("HANDMADE-2"), 4);
+    });
+
     it("a placed order's hold is committed: the product item keeps no entry for it", async () => {
       const placed = await order({ product_id: "PROD002", quantity: 1, customer_id: "c" });
       assert.equal(placed.status, 200);

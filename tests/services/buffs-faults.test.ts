@@ -129,7 +129,9 @@ describe("buffs: a dependency goes down", function () {
     assert.equal(await metric(server.url, "buffs_consumed_total", { outcome: "stored" }), 0);
     assert.equal(await metric(server.url, "buffs_dead_lettered_total", { reason: "unstorable" }), 0);
     assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
-    assert.equal((await fetch(`${server.url}/buffs`)).status, 503);
+    const unavailable = await fetch(`${server.url}/buffs`);
+    assert.equal(unavailable.status, 503);
+    assert.equal(unavailable.headers.get("retry-after"), "5");
 
     await mysql.restart();
     await eventually(

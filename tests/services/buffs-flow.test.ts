@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { type Dashboard, startDashboard } from "../../apps/buffs-dashboard/src/dashboard";
 import type { BuffRepository } from "../../apps/buffs-server/src/buff-repository";
-import type { StompClient } from "../../lib/stomp";
+import type { StompClient, StompMessage } from "../../lib/stomp";
 import { type SharedDependencies, sharedDependencies } from "../../local/deps";
 import {
   type BuffsSystem,
@@ -10,6 +11,7 @@ import {
   metric,
   postBuff,
   startBuffsSystem,
+  uniqueName,
 } from "./buffs-fixtures";
 
 describe("buffs: dashboard and server on real MariaDB, Redis and ActiveMQ", function () {
@@ -298,5 +300,56 @@ describe("buffs: concurrent cache misses", function () {
     assert.equal(new Set(bodies).size, 1);
     assert.equal(listCalls, 1);
     assert.equal(await metric(system.server.url, "buffs_database_reads_total"), 1);
+  });
+});
+
+describe("buffs: the message the dashboard publishes", function () {
+  this.timeout(120_000);
+  let dashboard: Dashboard | undefined;
+  let client: StompClient | undefined;
+  after(async () => {
+    await client?.close();
+    await dashboard?.close();
+  });
+
+  it("carries the Buff with its id in the body and the buff-id and x-request-id headers, persistently", async () => {
+    const deps = await sharedDependencies();
+    const destination = `/queue/${uniqueName("buffs_contract")}`;
+    dashboard = await startDashboard(
+      {
+        port: 0,
+        mq: {
+          host: deps.activemq.host,
+          port: deps.activemq.stompPort,
+          login: deps.activemq.user,
+          passcode: deps.activemq.password,
+          tls: false,
+        },
+        destination,
+      },
+      { logLevel: "warn" },
+    );
+    await dashboard.bus.whenConnected(60_000);
+    const response = await postBuff(
+      dashboard.url,
+      { question: "who", answers: ["me", "you"], ignored: true },
+      { "x-request-id": "trace-buffs-1" },
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-request-id"), "trace-buffs-1");
+    const { id } = (await response.json()) as { id: string };
+
+    client = await connectedClient(deps.activemq);
+    const received: StompMessage[] = [];
+    client.subscribe(destination, async (message) => {
+      received.push(message);
+    });
+    const [message] = await eventually("the published message", () =>
+      received.length > 0 ? received : undefined,
+    );
+    assert.deepEqual(JSON.parse(message!.body), { id, question: "who", answers: ["me", "you"] });
+    assert.equal(message!.headers["buff-id"], id);
+    assert.equal(message!.headers["x-request-id"], "trace-buffs-1");
+    assert.equal(message!.headers.persistent, "true");
   });
 });

@@ -88,6 +88,16 @@ describe("DataStore (aws)", () => {
       const { resources } = await runUnderMocks(
         () => void new AwsDataStore("cache", { engine: "redis", placement }),
       );
+      assert.deepEqual(
+        new Set(resources.filter((r) => r.custom).map((r) => r.type)),
+        new Set([
+          "random:index/randomPassword:RandomPassword",
+          "aws:secretsmanager/secret:Secret",
+          "aws:secretsmanager/secretVersion:SecretVersion",
+          "aws:elasticache/subnetGroup:SubnetGroup",
+          "aws:elasticache/replicationGroup:ReplicationGroup",
+        ]),
+      );
       const group = single(resources, "aws:elasticache/replicationGroup:ReplicationGroup").inputs;
       assert.equal(group.atRestEncryptionEnabled, true);
       assert.equal(group.transitEncryptionEnabled, true);

@@ -103,8 +103,34 @@ describe("Network (aws)", () => {
     assert.throws(() => new AwsNetwork("bad", { availabilityZones: ["a"] }), /exactly 2 zones/);
   });
 
-  it("parents every child to the component", async () => {
-    const { resources } = await runUnderMocks(() => void new AwsNetwork("net", {}));
+  it("creates every child type, each parented to the component", async () => {
+    const { resources } = await runUnderMocks(
+      () =>
+        void new AwsNetwork("net", {
+          natGateways: 1,
+          flowLogRetentionDays: 7,
+          dataServices: { mysql: [3306] },
+        }),
+    );
+    assert.deepEqual(
+      new Set(resources.filter((r) => r.custom).map((r) => r.type)),
+      new Set([
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/route:Route",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws:ec2/eip:Eip",
+        "aws:ec2/natGateway:NatGateway",
+        "aws:ec2/vpcEndpoint:VpcEndpoint",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:iam/role:Role",
+        "aws:ec2/flowLog:FlowLog",
+      ]),
+    );
     const component = resources.find((r) => r.type === "battle-ready:aws:Network")!;
     for (const r of resources.filter((r) => r.custom)) assert.equal(r.parent, component.urn, r.name);
   });

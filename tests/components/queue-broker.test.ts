@@ -10,8 +10,19 @@ describe("QueueBroker (aws)", () => {
       const mq = new AwsQueueBroker("mq", { placement, queues: ["buffs"] });
       return { host: mq.endpoint.host, port: mq.endpoint.port };
     });
+    assert.deepEqual(
+      new Set(resources.filter((r) => r.custom).map((r) => r.type)),
+      new Set([
+        "random:index/randomPassword:RandomPassword",
+        "aws:secretsmanager/secret:Secret",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        "aws:mq/broker:Broker",
+      ]),
+    );
     const broker = single(resources, "aws:mq/broker:Broker").inputs;
     assert.equal(broker.engineType, "ActiveMQ");
+    assert.deepEqual(broker.encryptionOptions, { useAwsOwnedKey: true });
     assert.equal(broker.hostInstanceType, "mq.t3.micro");
     assert.equal(broker.deploymentMode, "SINGLE_INSTANCE");
     assert.deepEqual(broker.subnetIds, ["subnet-a"]);

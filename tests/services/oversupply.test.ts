@@ -325,6 +325,30 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
     assert.equal(malformed.status, 400);
     assert.match(((await malformed.json()) as { error: string }).error, /malformed JSON/);
 
+    // A retried submission with the same idempotency key returns the first registration.
+    const key = randomUUID();
+    const once = await api("/oversupply", {
+      method: "POST",
+      json: good,
+      headers: { "idempotency-key": key },
+    });
+    const twice = await api("/oversupply", {
+      method: "POST",
+      json: good,
+      headers: { "idempotency-key": key },
+    });
+    assert.equal(once.status, 202);
+    assert.equal(twice.status, 202);
+    assert.equal(twice.body.id, once.body.id);
+    registered.push(once.body.id);
+    const badKey = await api("/oversupply", {
+      method: "POST",
+      json: good,
+      headers: { "idempotency-key": "a b" },
+    });
+    assert.equal(badKey.status, 400);
+    assert.match(badKey.body.error, /^idempotency-key must be/);
+
     assert.equal((await api("/oversupply/12")).status, 400);
     assert.match((await api("/oversupply/12")).body.error, /^id must be a registration id/);
     assert.equal((await api(`/oversupply/${randomUUID()}`)).status, 404);

@@ -16,6 +16,9 @@ export function registerBackendProxy(app: FastifyInstance, backendUrl: string): 
         method: request.method,
         headers: {
           "x-request-id": request.id,
+          ...(typeof request.headers["idempotency-key"] === "string"
+            ? { "idempotency-key": request.headers["idempotency-key"] }
+            : {}),
           ...(request.body !== undefined ? { "content-type": "application/json" } : {}),
         },
         body: request.body !== undefined ? JSON.stringify(request.body) : undefined,

@@ -58,6 +58,13 @@ export const MIGRATIONS: readonly { version: number; name: string; statements: s
       `INSERT INTO weights_versions (version, weights, outcomes_through) VALUES (1, '${JSON.stringify(INITIAL_WEIGHTS)}', 0)`,
     ],
   },
+  {
+    version: 2,
+    name: "idempotency keys for registrations",
+    statements: [
+      "ALTER TABLE registrations ADD COLUMN idempotency_key VARCHAR(128) NULL, ADD UNIQUE KEY registration_idempotency (idempotency_key)",
+    ],
+  },
 ];
 
 /**

@@ -33,35 +33,54 @@ export class RegistrationStore {
   /**
    * Stores the registration and its match request in ONE transaction (the outbox pattern): the
    * request is published by the relay afterwards, so a broker outage never loses an acknowledged
-   * registration and never publishes a request for one that was rolled back.
+   * registration and never publishes a request for one that was rolled back. With an idempotency
+   * key, a repeated submission (a client retrying after a lost answer) returns the registration
+   * the first one created instead of creating another.
    */
-  async create(registration: Registration, requestId: string | undefined): Promise<string> {
+  async create(
+    registration: Registration,
+    requestId: string | undefined,
+    idempotencyKey?: string,
+  ): Promise<{ id: string; created: boolean }> {
     const id = randomUUID();
     const request: MatchRequest = { registrationId: id, ...registration };
-    await transaction(this.pool, async (connection) => {
-      await connection.execute(
-        `INSERT INTO registrations (id, partner, category, item, quantity, unit, lat, lon, best_before, request_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          id,
-          registration.partner,
-          registration.category,
-          registration.item,
-          registration.quantity,
-          registration.unit,
-          registration.location.lat,
-          registration.location.lon,
-          registration.bestBefore,
+    try {
+      await transaction(this.pool, async (connection) => {
+        await connection.execute(
+          `INSERT INTO registrations
+             (id, partner, category, item, quantity, unit, lat, lon, best_before, request_id, idempotency_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            registration.partner,
+            registration.category,
+            registration.item,
+            registration.quantity,
+            registration.unit,
+            registration.location.lat,
+            registration.location.lon,
+            registration.bestBefore,
+            requestId ?? null,
+            idempotencyKey ?? null,
+          ],
+        );
+        await connection.execute("INSERT INTO outbox (destination, body, request_id) VALUES (?, ?, ?)", [
+          MATCH_REQUESTS_QUEUE,
+          JSON.stringify(request),
           requestId ?? null,
-        ],
+        ]);
+      });
+      return { id, created: true };
+    } catch (error) {
+      if (idempotencyKey === undefined || (error as { code?: string }).code !== "ER_DUP_ENTRY") throw error;
+      const [rows] = await query(this.pool, (pool) =>
+        pool.execute<RowDataPacket[]>("SELECT id FROM registrations WHERE idempotency_key = ?", [
+          idempotencyKey,
+        ]),
       );
-      await connection.execute("INSERT INTO outbox (destination, body, request_id) VALUES (?, ?, ?)", [
-        MATCH_REQUESTS_QUEUE,
-        JSON.stringify(request),
-        requestId ?? null,
-      ]);
-    });
-    return id;
+      if (!rows[0]) throw error;
+      return { id: rows[0].id as string, created: false };
+    }
   }
 
   async view(id: string): Promise<RegistrationView | undefined> {

@@ -7,6 +7,8 @@ import type { Outcome, RegistrationStore } from "../registrations/registration-s
 import { validateRegistration } from "../registrations/validate-registration";
 import { registrationIdParam, validated } from "./bad-request";
 
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._-]{1,128}$/;
+
 function outcomeFrom(body: unknown): Outcome {
   const raw = objectAt(body, "body");
   onlyKeys(raw, ["outcome"]);
@@ -35,10 +37,15 @@ export function registerRegistrationRoutes(
   app.get("/oversupply/options", async () => ({ categories: CATEGORIES, units: UNITS }));
 
   app.post("/oversupply", async (request, reply) => {
+    const key = request.headers["idempotency-key"];
+    if (key !== undefined && (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key)))
+      throw new HttpError(400, "idempotency-key must be 1-128 letters, digits, '-', '_' or '.'");
     const registration = validated(() => validateRegistration(request.body));
-    const id = await store.create(registration, request.id);
-    registrations.inc();
-    relay.wake();
+    const { id, created } = await store.create(registration, request.id, key);
+    if (created) {
+      registrations.inc();
+      relay.wake();
+    }
     return reply.code(202).send({ id });
   });
 

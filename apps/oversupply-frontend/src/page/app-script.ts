@@ -35,6 +35,13 @@ export const APP_JS = `"use strict";
       });
     });
   }
+  // One key per submission: a retry after a lost answer returns the same registration.
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  var submissionKey = newKey();
   function today() {
     var d = new Date();
     return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
@@ -123,8 +130,13 @@ export const APP_JS = `"use strict";
       formError.textContent = "Please fill in quantity and the pickup location."; return;
     }
     submit.disabled = true;
-    api("oversupply", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    api("oversupply", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": submissionKey },
+      body: JSON.stringify(body)
+    })
       .then(function (created) {
+        submissionKey = newKey();
         var entry = { id: created.id, summary: body.quantity + " " + body.unit + " " + body.item + " (" + body.category + ")", view: null };
         save([{ id: entry.id, summary: entry.summary }].concat(saved()));
         render(entry); follow(entry);

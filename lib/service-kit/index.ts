@@ -11,5 +11,6 @@ export {
   REQUEST_ID_HEADER,
   requestIdHeaders,
   requestIdOf,
+  runWithRequestId,
 } from "./request-id";
 export { baseUrlOf, createService, type Service, type ServiceOptions } from "./service";

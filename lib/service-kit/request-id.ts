@@ -35,6 +35,16 @@ export function currentRequestId(): string | undefined {
   return requestContext.getStore();
 }
 
+/**
+ * Runs `fn` with `id` as the current request id, for work that does not start with an HTTP
+ * request: a queue consumer handling a message that carries `x-request-id`, so the calls it makes
+ * (`requestIdHeaders()`) and the messages it sends carry the same id. Without an id, a new one.
+ */
+export function runWithRequestId<T>(id: string | undefined, fn: () => T): T {
+  const usable = id !== undefined && ACCEPTABLE_REQUEST_ID.test(id) ? id : randomUUID();
+  return requestContext.run(usable, fn);
+}
+
 /** Headers to put on an outgoing call so the next service logs the same request id. */
 export function requestIdHeaders(id: string | undefined = currentRequestId()): Record<string, string> {
   return id === undefined ? {} : { [REQUEST_ID_HEADER]: id };

@@ -41,6 +41,11 @@ export interface StompClientOptions {
   maxBodyBytes?: number;
   /** Where to register the client's metrics (`service.metrics`); none when absent. */
   metrics?: StompMetricsFactory;
+  /**
+   * Headers added to every SEND, computed per send; explicit headers win. With the service kit:
+   * `sendHeaders: () => requestIdHeaders()` puts the current request id on every message.
+   */
+  sendHeaders?: () => Record<string, string>;
 }
 
 export interface StompMessage {
@@ -157,7 +162,7 @@ function sleep(ms: number): Promise<void> {
  */
 export class StompClient extends EventEmitter<StompClientEvents> {
   private readonly options: Required<
-    Omit<StompClientOptions, "login" | "passcode" | "tls" | "vhost" | "log" | "metrics">
+    Omit<StompClientOptions, "login" | "passcode" | "tls" | "vhost" | "log" | "metrics" | "sendHeaders">
   > &
     StompClientOptions;
   private readonly log: StompLogger;
@@ -242,7 +247,11 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       return Promise.reject(refusal);
     }
     const sending = this.withReceipt(connection, (receipt) =>
-      encodeFrame("SEND", { persistent: "true", ...headers, destination, receipt }, body),
+      encodeFrame(
+        "SEND",
+        { persistent: "true", ...this.options.sendHeaders?.(), ...headers, destination, receipt },
+        body,
+      ),
     );
     const metrics = this.metrics;
     if (metrics === undefined) return sending;

@@ -11,6 +11,7 @@ import {
   requestIdHeaders,
   requestIdOf,
   routePatternToRegExp,
+  runWithRequestId,
   type Service,
   type ServiceOptions,
 } from "../../lib/service-kit";
@@ -343,6 +344,23 @@ describe("service kit: request ids and logs", () => {
     });
     assert.deepEqual(await response.json(), { mine: "trace-77", downstream: "trace-77" });
     assert.equal(currentRequestId(), undefined);
+  });
+
+  it("runs work outside a request under a given or fresh request id", async () => {
+    assert.equal(
+      await runWithRequestId("from-queue-1", async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return currentRequestId();
+      }),
+      "from-queue-1",
+    );
+    assert.deepEqual(
+      runWithRequestId("from-queue-1", () => requestIdHeaders()),
+      { "x-request-id": "from-queue-1" },
+    );
+    assert.match(runWithRequestId("bad id\n", () => currentRequestId()) ?? "", /^[0-9a-f-]{36}$/);
+    assert.match(runWithRequestId(undefined, () => currentRequestId()) ?? "", /^[0-9a-f-]{36}$/);
+    assert.deepEqual(requestIdHeaders(), {});
   });
 
   it("does not log secrets: authorization and cookie headers are redacted", async () => {

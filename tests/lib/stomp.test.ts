@@ -6,7 +6,14 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { createServiceMetrics } from "../../lib/service-kit";
+import {
+  createService,
+  createServiceMetrics,
+  currentRequestId,
+  requestIdHeaders,
+  runWithRequestId,
+  type Service,
+} from "../../lib/service-kit";
 import {
   PoisonMessageError,
   StompBrokerError,
@@ -97,6 +104,43 @@ describe("STOMP client against a real ActiveMQ", function () {
     assert.equal(message.redelivered, false);
     assert.equal(message.headers.persistent, "true");
     assert.match(message.messageId, /^ID:/);
+  });
+
+  it("carries the request id from an HTTP request through the queue to the consumer's context", async () => {
+    const queue = uniqueQueue("trace");
+    const bus = await connectedClient({ sendHeaders: () => requestIdHeaders() });
+    const seenByConsumer: Array<string | undefined> = [];
+    bus.subscribe(queue, (message) =>
+      runWithRequestId(message.headers["x-request-id"], () => {
+        seenByConsumer.push(currentRequestId());
+      }),
+    );
+    const service: Service = createService({
+      name: "producer",
+      port: 0,
+      host: "127.0.0.1",
+      logLevel: "silent",
+    });
+    service.app.post("/publish", async () => {
+      await bus.send(queue, "traced");
+      return { queued: true };
+    });
+    const url = await service.listen();
+    try {
+      const response = await fetch(`${url}/publish`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "trace-9" },
+        body: "{}",
+      });
+      assert.equal(response.status, 200);
+      await until("the consumer", () => seenByConsumer[0]);
+      assert.deepEqual(seenByConsumer, ["trace-9"]);
+      await bus.send(queue, "outside any request", { "x-request-id": "explicit-1" });
+      await until("the second message", () => seenByConsumer[1]);
+      assert.equal(seenByConsumer[1], "explicit-1");
+    } finally {
+      await service.close();
+    }
   });
 
   it("rejects send at once with StompUnavailableError when not connected", async () => {

@@ -39,6 +39,8 @@ export interface CloudWatchMapping {
   statistic: string;
   /** Alarm on 100 × numerator / denominator (both summed) instead of a single metric. */
   ratioOf?: { numerator: string; denominator: string };
+  /** Alarm on the sum of these metrics (each summed) instead of a single metric. */
+  sumOf?: string[];
   threshold: number | RelativeThreshold;
   comparison: Comparison;
   periodSeconds: number;
@@ -47,10 +49,20 @@ export interface CloudWatchMapping {
   treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
 }
 
+/**
+ * A definition's CloudWatch mappings are alternatives per resource: each monitored resource gets
+ * the first mapping that applies to it (ServiceDown: the target group's healthy hosts for a public
+ * service, the running task count for a worker).
+ */
 export interface AlertDefinition {
   /** PascalCase, unique: the Prometheus `alert` name and part of each alarm's name. */
   id: string;
   summary: string;
+  /**
+   * What fired, with Prometheus template variables (`{{ $labels.service }}`, `{{ $value }}`):
+   * the rendered rule's `description` annotation. Only for alerts with a `prometheus` rule.
+   */
+  description?: string;
   severity: Severity;
   /** The PromQL rule; absent where nothing local measures it (AWS-only signals). */
   prometheus?: { expr: string; for: string };
@@ -65,6 +77,8 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "ServiceDown",
     summary: "A service has no healthy instance",
+    description:
+      "{{ $labels.job }} target {{ $labels.instance }} ({{ $labels.service }}) has not answered its metrics scrape for 1 minute.",
     severity: "critical",
     prometheus: { expr: 'up{role="service"} == 0', for: "1m" },
     cloudwatch: [
@@ -95,6 +109,8 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "HighErrorRatio",
     summary: "More than 5% of a service's requests fail with 5xx",
+    description:
+      "{{ $labels.service }} answers {{ $value | humanizePercentage }} of its requests with 5xx (over 5 minutes).",
     severity: "critical",
     prometheus: {
       expr: 'sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])) > 0.05',
@@ -118,6 +134,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "HighLatencyP95",
     summary: "A service's p95 latency is above 500 ms",
+    description: "{{ $labels.service }} p95 latency is {{ $value | humanizeDuration }} (over 5 minutes).",
     severity: "warning",
     prometheus: {
       expr: "histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5",
@@ -176,6 +193,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "ServiceCpuHigh",
     summary: "A service uses more than 85% of its CPU reservation",
+    description: "{{ $labels.service }} uses {{ $value | humanizePercentage }} of one CPU.",
     severity: "warning",
     prometheus: { expr: "rate(process_cpu_seconds_total[5m]) > 0.85", for: "15m" },
     cloudwatch: [
@@ -213,6 +231,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "QueueDepthGrowing",
     summary: "A queue holds more than 1000 messages",
+    description: "Queue {{ $labels.queue }} holds {{ $value }} messages and is still growing.",
     severity: "warning",
     prometheus: { expr: "activemq_queue_size > 1000 and delta(activemq_queue_size[10m]) > 0", for: "10m" },
     cloudwatch: [
@@ -232,6 +251,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "QueueNoConsumers",
     summary: "A queue has no consumer",
+    description: "Queue {{ $labels.queue }} has had no consumer for 5 minutes; messages pile up.",
     severity: "critical",
     prometheus: { expr: "activemq_queue_consumer_count == 0", for: "5m" },
     cloudwatch: [
@@ -251,6 +271,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "DatabaseDown",
     summary: "The MySQL database is unreachable",
+    description: "The MySQL exporter ({{ $labels.instance }}) cannot reach the database.",
     severity: "critical",
     prometheus: { expr: "mysql_up == 0", for: "1m" },
     cloudwatch: [
@@ -270,6 +291,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "DatabaseConnectionsNearMax",
     summary: "MySQL connections above 80% of max_connections",
+    description: "MySQL uses {{ $value | humanizePercentage }} of max_connections.",
     severity: "warning",
     prometheus: {
       expr: "mysql_global_status_threads_connected / mysql_global_variables_max_connections > 0.8",
@@ -292,6 +314,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "DatabaseFreeStorageLow",
     summary: "MySQL has less than 10% of its storage free",
+    description: "Only {{ $value | humanizePercentage }} of the MySQL data volume is free.",
     severity: "warning",
     // Locally the data directory's filesystem: the ops issue feeds this from the runner's disk check.
     prometheus: { expr: "battle_ready_mysql_free_storage_ratio < 0.1", for: "10m" },
@@ -330,6 +353,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "RedisDown",
     summary: "Redis is unreachable",
+    description: "The Redis exporter ({{ $labels.instance }}) cannot reach Redis.",
     severity: "critical",
     prometheus: { expr: "redis_up == 0", for: "1m" },
     cloudwatch: [
@@ -349,9 +373,11 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "RedisNearMaxMemory",
     summary: "Redis uses more than 90% of maxmemory",
+    description: "Redis uses {{ $value | humanizePercentage }} of maxmemory; keys are being evicted.",
     severity: "warning",
     prometheus: {
-      expr: "redis_memory_max_bytes > 0 and redis_memory_used_bytes / redis_memory_max_bytes > 0.9",
+      // The ratio comes first so the alert's value is the ratio; `and` drops Redis without maxmemory.
+      expr: "redis_memory_used_bytes / redis_memory_max_bytes > 0.9 and redis_memory_max_bytes > 0",
       for: "5m",
     },
     cloudwatch: [
@@ -376,19 +402,9 @@ export const alertDefinitions: readonly AlertDefinition[] = [
       {
         scope: "table",
         namespace: "AWS/DynamoDB",
-        metricName: "ReadThrottleEvents",
+        metricName: "ThrottleEvents",
         statistic: "Sum",
-        threshold: 0,
-        comparison: "GreaterThanThreshold",
-        periodSeconds: FIVE_MINUTES,
-        evaluationPeriods: 1,
-        treatMissingData: "notBreaching",
-      },
-      {
-        scope: "table",
-        namespace: "AWS/DynamoDB",
-        metricName: "WriteThrottleEvents",
-        statistic: "Sum",
+        sumOf: ["ReadThrottleEvents", "WriteThrottleEvents"],
         threshold: 0,
         comparison: "GreaterThanThreshold",
         periodSeconds: FIVE_MINUTES,
@@ -400,6 +416,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
   {
     id: "BackupOlderThanRpo",
     summary: "No backup completed within the recovery point objective (24 hours)",
+    description: "The last successful {{ $labels.store }} backup is {{ $value | humanizeDuration }} old.",
     severity: "critical",
     prometheus: { expr: "time() - battle_ready_backup_last_success_timestamp_seconds > 86400", for: "5m" },
     cloudwatch: [
@@ -428,6 +445,7 @@ export function validateAlertDefinitions(definitions: readonly AlertDefinition[]
     if (!d.prometheus && !d.cloudwatch?.length)
       throw new Error(`alert ${d.id}: needs a prometheus rule or a cloudwatch mapping`);
     for (const m of d.cloudwatch ?? []) {
+      if (m.ratioOf && m.sumOf) throw new Error(`alert ${d.id}: a mapping is a ratio or a sum, not both`);
       if (!(m.periodSeconds % 60 === 0 && m.periodSeconds > 0))
         throw new Error(`alert ${d.id}: period must be a multiple of 60 s`);
       if (m.periodSeconds * m.evaluationPeriods > 86400)

@@ -9,10 +9,12 @@ import {
 } from "../../local/deps";
 import {
   type BuffsSystem,
+  connectedClient,
   eventually,
   getBuffs,
   metric,
   postBuff,
+  queueStatistics,
   startBuffsSystem,
   uniqueName,
 } from "./buffs-fixtures";
@@ -128,6 +130,15 @@ describe("buffs: a dependency goes down", function () {
     );
     assert.equal(await metric(server.url, "buffs_consumed_total", { outcome: "stored" }), 0);
     assert.equal(await metric(server.url, "buffs_dead_lettered_total", { reason: "unstorable" }), 0);
+    const probe = await connectedClient(activemq);
+    try {
+      const held = await queueStatistics(probe, system.destination);
+      assert.equal(held.enqueueCount, sent);
+      assert.equal(held.dequeueCount, 0, "the broker saw no acknowledgement");
+      assert.equal(held.size, sent, "every Buff is still on the broker");
+    } finally {
+      await probe.close();
+    }
     assert.equal((await fetch(`${server.url}/readyz`)).status, 503);
     const unavailable = await fetch(`${server.url}/buffs`);
     assert.equal(unavailable.status, 503);
@@ -140,6 +151,16 @@ describe("buffs: a dependency goes down", function () {
       120_000,
     );
     assert.deepEqual(await countRows(system.database), { total: sent, distinct: sent });
+    const drained = await connectedClient(activemq);
+    try {
+      const after = await eventually("the queue to drain", async () => {
+        const figures = await queueStatistics(drained, system!.destination);
+        return figures.size === 0 ? figures : undefined;
+      });
+      assert.equal(after.dequeueCount, sent);
+    } finally {
+      await drained.close();
+    }
     const served = await getBuffs(server.url);
     assert.deepEqual(served.map((b) => b.buffId).sort(), [...ids].sort());
     assert.equal(await metric(server.url, "buffs_dead_lettered_total", { reason: "unstorable" }), 0);

@@ -168,3 +168,37 @@ export async function getBuffs(serverUrl: string): Promise<ServedBuff[]> {
   if (response.status !== 200) throw new Error(`GET /buffs answered ${response.status}`);
   return (await response.json()) as ServedBuff[];
 }
+
+/**
+ * The broker's own figures for a queue (ActiveMQ's statistics plugin, which local/deps enables):
+ * `size` (messages waiting or delivered but not acknowledged), `enqueueCount`, `dequeueCount`
+ * (acknowledged), `inflightCount` (delivered, not yet acknowledged).
+ */
+export async function queueStatistics(
+  client: StompClient,
+  destination: string,
+): Promise<Record<string, number>> {
+  const queue = destination.replace(/^\/queue\//, "");
+  const replyTo = `/queue/${uniqueName("statistics_reply")}`;
+  let answer: string | undefined;
+  const subscription = client.subscribe(
+    replyTo,
+    async (message) => {
+      answer = message.body;
+    },
+    { headers: { transformation: "jms-map-json" } },
+  );
+  try {
+    await client.send(`/queue/ActiveMQ.Statistics.Destination.${queue}`, "", { "reply-to": replyTo });
+    const body = await eventually(`statistics of ${queue}`, () => answer, 10_000);
+    const entries = (JSON.parse(body) as { map: { entry: Record<string, unknown>[] } }).map.entry;
+    const figures: Record<string, number> = {};
+    for (const entry of entries) {
+      const value = entry.long ?? entry.int ?? entry.double;
+      if (typeof entry.string === "string" && typeof value === "number") figures[entry.string] = value;
+    }
+    return figures;
+  } finally {
+    await subscription.unsubscribe();
+  }
+}

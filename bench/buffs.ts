@@ -74,9 +74,10 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
       cacheKey: "buffs",
       cacheTtlSeconds: 10,
     },
-    { logLevel: "warn" },
+    // stdout carries the figures (with --json); logs go to stderr.
+    { logLevel: "warn", logStream: process.stderr },
   );
-  const bare = createService({ name: "bench-bare", port: 0, logLevel: "warn" });
+  const bare = createService({ name: "bench-bare", port: 0, logLevel: "warn", logStream: process.stderr });
   try {
     const repository = new MysqlBuffRepository(server.pool);
     for (let i = 0; i < SEEDED_BUFFS; i++)

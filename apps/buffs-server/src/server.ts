@@ -22,6 +22,8 @@ export interface BuffsServer {
 
 export interface ServerOptions {
   logLevel?: string;
+  /** Where log lines go. @default stdout */
+  logStream?: NodeJS.WritableStream;
   /** Wraps the MySQL repository; tests use it to count or hold database reads. */
   wrapRepository?: (repository: BuffRepository) => BuffRepository;
   /** How long to keep retrying the migrations at start while MySQL is not reachable yet. */
@@ -55,6 +57,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     name: "buffs-server",
     port: config.port,
     logLevel: options.logLevel,
+    logStream: options.logStream,
     readiness: {
       mysql: () => repository.ping(),
       broker: async () => {

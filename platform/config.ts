@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RealizationName } from "../components/shared/realization";
+import { KUBERNETES_CONFIG_DEFAULTS } from "./kubernetes/config";
 
 /**
  * The platform's stack configuration: typed, validated, every default in one table (which the
@@ -53,6 +54,8 @@ export const CONFIG_DEFAULTS = {
   encryptAlertTopic: true,
   imageTag: "",
   imagePlatform: "linux/amd64",
+  /** The kubernetes realization's own keys (platform/kubernetes/config.ts). */
+  ...KUBERNETES_CONFIG_DEFAULTS,
 };
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;

@@ -422,6 +422,8 @@ export class StompClient extends EventEmitter<StompClientEvents> {
           return;
         }
         for (const frame of frames) {
+          // After an ERROR (or a protocol error) the rest of the chunk belongs to a dead connection.
+          if (socket.destroyed) break;
           if (!established && frame.command === "CONNECTED") {
             established = true;
             clearTimeout(connectTimer);

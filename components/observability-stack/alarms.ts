@@ -49,6 +49,15 @@ function subjects(mapping: CloudWatchMapping, targets: MonitoredTargets): Subjec
       const name = typeof broker.name === "string" ? `${broker.name}-1` : brokerDimension(broker.name);
       return broker.queues.map((queue) => ({ label: queue, dimensions: { Broker: name, Queue: queue } }));
     }
+    case "deadLetterQueue": {
+      const broker = targets.broker;
+      if (!broker) return [];
+      const name = typeof broker.name === "string" ? `${broker.name}-1` : brokerDimension(broker.name);
+      return (broker.deadLetterQueues ?? []).map((queue) => ({
+        label: queue,
+        dimensions: { Broker: name, Queue: queue },
+      }));
+    }
     case "table":
       return (targets.tables ?? []).map((t) => ({
         label: t.key,
@@ -82,8 +91,9 @@ export function planAlarms(definitions: readonly AlertDefinition[], targets: Mon
   for (const definition of definitions) {
     for (const mapping of definition.cloudwatch ?? []) {
       for (const subject of subjects(mapping, targets)) {
-        let key = `${definition.id}-${subject.label}`;
-        if (keys.has(key)) key = `${key}-${mapping.metricName}`;
+        // The first mapping that applies to a resource wins (see AlertDefinition).
+        const key = `${definition.id}-${subject.label}`;
+        if (keys.has(key)) continue;
         keys.add(key);
         plans.push({
           key,
@@ -98,15 +108,27 @@ export function planAlarms(definitions: readonly AlertDefinition[], targets: Mon
   return plans;
 }
 
-/** At most `budget` alarms (0: all), critical ones first, otherwise in definition order. */
+/**
+ * At most `budget` alarms (0: all): critical definitions first, and within a severity one alarm
+ * per definition per round, so a small budget covers many kinds of failure rather than one kind
+ * on many resources.
+ */
 export function applyAlarmBudget(plans: AlarmPlan[], budget: number): AlarmPlan[] {
   if (budget === 0 || plans.length <= budget) return plans;
-  const rank = (p: AlarmPlan) => (p.definition.severity === "critical" ? 0 : 1);
-  return plans
-    .map((plan, index) => ({ plan, index }))
-    .sort((a, b) => rank(a.plan) - rank(b.plan) || a.index - b.index)
-    .slice(0, budget)
-    .map((entry) => entry.plan);
+  const chosen: AlarmPlan[] = [];
+  for (const severity of ["critical", "warning"] as const) {
+    const byDefinition = new Map<string, AlarmPlan[]>();
+    for (const plan of plans.filter((p) => p.definition.severity === severity))
+      byDefinition.set(plan.definition.id, [...(byDefinition.get(plan.definition.id) ?? []), plan]);
+    const queues = [...byDefinition.values()];
+    for (let round = 0; queues.some((q) => q.length > round); round++)
+      for (const queue of queues) {
+        if (chosen.length === budget) return chosen;
+        const plan = queue[round];
+        if (plan) chosen.push(plan);
+      }
+  }
+  return chosen;
 }
 
 /** Whether a statistic is a percentile (`p95`), which CloudWatch takes as an extended statistic. */

@@ -16,7 +16,7 @@ export interface MonitoredTargets {
   database?: { identifier: pulumi.Input<string>; maxConnections: number; allocatedStorageGiB: number };
   cache?: { nodeIds: pulumi.Input<string>[] };
   /** Queues on the broker; CloudWatch names the broker `<name>-1`. */
-  broker?: { name: pulumi.Input<string>; queues: string[] };
+  broker?: { name: pulumi.Input<string>; queues: string[]; deadLetterQueues?: string[] };
   /** DynamoDB tables, by catalog name. */
   tables?: { key: string; name: pulumi.Input<string> }[];
   backupVault?: { name: pulumi.Input<string> };

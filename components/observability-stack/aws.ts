@@ -177,6 +177,30 @@ export function alarmArgs(
     okActions: [topicArn],
     tags: { ...tags, alert: plan.definition.id, severity: plan.definition.severity },
   };
+  if (m.sumOf) {
+    return {
+      ...common,
+      metricQueries: [
+        ...m.sumOf.map((metricName, i) => ({
+          id: `m${i}`,
+          returnData: false,
+          metric: {
+            namespace: m.namespace,
+            metricName,
+            dimensions: plan.dimensions,
+            period: m.periodSeconds,
+            stat: "Sum",
+          },
+        })),
+        {
+          id: "total",
+          expression: m.sumOf.map((_, i) => `m${i}`).join(" + "),
+          label: m.metricName,
+          returnData: true,
+        },
+      ],
+    };
+  }
   if (m.ratioOf) {
     const metric = (id: string, metricName: string) => ({
       id,

@@ -15,6 +15,7 @@ export type CloudWatchScope =
   | "database"
   | "cache"
   | "queue"
+  | "deadLetterQueue"
   | "table"
   | "backupVault";
 
@@ -71,6 +72,11 @@ export interface AlertDefinition {
 }
 
 const ALB = "AWS/ApplicationELB";
+
+/** ActiveMQ's dead-letter queues are named `DLQ.<queue>` (individual dead-letter strategy). */
+export function isDeadLetterQueue(queue: string): boolean {
+  return queue.startsWith("DLQ.");
+}
 const FIVE_MINUTES = 300;
 
 export const alertDefinitions: readonly AlertDefinition[] = [
@@ -265,6 +271,25 @@ export const alertDefinitions: readonly AlertDefinition[] = [
         periodSeconds: FIVE_MINUTES,
         evaluationPeriods: 1,
         treatMissingData: "breaching",
+      },
+    ],
+  },
+  {
+    id: "DeadLettersPresent",
+    summary: "Messages reached a dead-letter queue (processing failed for good)",
+    severity: "warning",
+    prometheus: { expr: 'activemq_queue_size{destination=~"DLQ\\..+"} > 0', for: "1m" },
+    cloudwatch: [
+      {
+        scope: "deadLetterQueue",
+        namespace: "AWS/AmazonMQ",
+        metricName: "QueueSize",
+        statistic: "Maximum",
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        periodSeconds: FIVE_MINUTES,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching",
       },
     ],
   },

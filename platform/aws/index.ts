@@ -15,7 +15,7 @@ import { STOMP_TLS_PORT } from "../../components/queue-broker/endpoint";
 import { AwsSecrets } from "../../components/secrets/aws";
 import type { FleetService } from "../../components/service-fleet/args";
 import { AwsServiceFleet } from "../../components/service-fleet/aws";
-import { alertDefinitions } from "../alerts/definitions";
+import { alertDefinitions, isDeadLetterQueue } from "../alerts/definitions";
 import type { PlatformConfig } from "../config";
 import type { RealizationContext } from "../realization-context";
 import { catalogNeeds } from "./catalog-needs";
@@ -303,7 +303,13 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
             }
           : undefined,
         cache: redis ? { nodeIds: redis.nodeIds } : undefined,
-        broker: broker ? { name: broker.endpoint.brokerName, queues: broker.queues } : undefined,
+        broker: broker
+          ? {
+              name: broker.endpoint.brokerName,
+              queues: broker.queues.filter((q) => !isDeadLetterQueue(q)),
+              deadLetterQueues: broker.queues.filter(isDeadLetterQueue),
+            }
+          : undefined,
         tables: Object.entries(dynamodb?.tables ?? {}).map(([key, t]) => ({ key, name: t.name })),
         backupVault: backup ? { name: backup.vaultName } : undefined,
       },

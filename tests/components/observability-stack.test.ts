@@ -19,7 +19,7 @@ const targets: ObservabilityStackArgs["targets"] = {
   ],
   database: { identifier: "db-1", maxConnections: 100, allocatedStorageGiB: 20 },
   cache: { nodeIds: ["cache-001"] },
-  broker: { name: "mq", queues: ["orders"] },
+  broker: { name: "mq", queues: ["orders"], deadLetterQueues: ["DLQ.orders"] },
   tables: [{ key: "orders", name: "orders" }],
   backupVault: { name: "vault" },
 };
@@ -76,6 +76,7 @@ describe("ObservabilityStack (aws)", () => {
       "br-test-DatabaseConnectionsNearMax-mysql",
       "br-test-QueueDepthGrowing-orders",
       "br-test-QueueNoConsumers-orders",
+      "br-test-DeadLettersPresent-DLQ.orders",
       "br-test-DynamoDbThrottled-orders",
       "br-test-RedisNearMaxMemory-redis-1",
       "br-test-BackupOlderThanRpo-backups",
@@ -89,6 +90,19 @@ describe("ObservabilityStack (aws)", () => {
       Broker: "mq-1",
       Queue: "orders",
     });
+    // One alarm per definition and resource: the first mapping that applies wins.
+    assert.equal(byName("br-test-ServiceDown-api").metricName, "HealthyHostCount");
+    assert.equal(byName("br-test-ServiceDown-worker").metricName, "RunningTaskCount");
+    assert.equal(names.filter((n) => String(n).startsWith("br-test-ServiceDown-api")).length, 1);
+    assert.ok(
+      !names.includes("br-test-QueueNoConsumers-DLQ.orders"),
+      "a dead-letter queue has no consumers by design",
+    );
+    const throttles = byName("br-test-DynamoDbThrottled-orders").metricQueries as {
+      id: string;
+      expression?: string;
+    }[];
+    assert.equal(throttles.find((q) => q.id === "total")?.expression, "m0 + m1");
     const ratio = byName("br-test-HighErrorRatio-api").metricQueries as { id: string; expression?: string }[];
     assert.equal(ratio.find((q) => q.id === "ratio")?.expression, "100 * numerator / denominator");
   });
@@ -189,6 +203,16 @@ describe("ObservabilityStack (aws)", () => {
       const plans = planAlarms(alertDefinitions, targets);
       const top = applyAlarmBudget(plans, 3);
       assert.ok(top.every((p) => p.definition.severity === "critical"));
+      assert.equal(
+        new Set(top.map((p) => p.definition.id)).size,
+        3,
+        "a small budget spreads over kinds of failure",
+      );
+      const critical = new Set(
+        plans.filter((p) => p.definition.severity === "critical").map((p) => p.definition.id),
+      );
+      const covering = applyAlarmBudget(plans, critical.size);
+      assert.deepEqual(new Set(covering.map((p) => p.definition.id)), critical);
       assert.equal(applyAlarmBudget(plans, 0).length, plans.length);
       assert.equal(rdsMaxConnections("db.t3.micro"), 76);
       assert.throws(() => rdsMaxConnections("db.t3.weird"), /unknown instance size/);

@@ -105,7 +105,9 @@ describe("component conventions", () => {
           secrets: { token: {} },
           transform: {
             secret: { description: "from a transform" },
-            password: (args) => void (args.minUpper = 2),
+            password: (args) => {
+              args.minUpper = 2;
+            },
           },
         }),
     );

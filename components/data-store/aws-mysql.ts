@@ -89,6 +89,7 @@ export function createMysql(name: string, args: MysqlArgs, parent: pulumi.Resour
         deletionProtection: protect,
         skipFinalSnapshot: !protect,
         finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
+        deleteAutomatedBackups: !protect,
         enabledCloudwatchLogsExports: args.cloudwatchLogsExports ?? ["error", "slowquery"],
         applyImmediately: false,
         tags: nameTags(name, tags),

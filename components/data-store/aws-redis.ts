@@ -51,6 +51,7 @@ export function createRedis(name: string, args: RedisArgs, parent: pulumi.Resour
         transitEncryptionEnabled: true,
         authToken: auth.password,
         snapshotRetentionLimit: args.snapshotRetentionDays ?? 1,
+        finalSnapshotIdentifier: args.deletionProtection ? `${name}-final` : undefined,
         snapshotWindow: "02:30-03:30",
         maintenanceWindow: "sun:04:00-sun:05:00",
         autoMinorVersionUpgrade: true,

@@ -93,6 +93,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
           nodeType: config.redis.nodeType,
           replicas: config.redis.replicas,
           snapshotRetentionDays: config.redis.snapshotRetentionDays,
+          deletionProtection: protect,
           secretsPrefix,
           tags,
         },

@@ -65,6 +65,7 @@ describe("DataStore (aws)", () => {
       assert.equal(db.deletionProtection, true);
       assert.equal(db.skipFinalSnapshot, false);
       assert.equal(db.finalSnapshotIdentifier, "db-final");
+      assert.equal(db.deleteAutomatedBackups, false, "automated backups outlive a deleted instance");
       assert.equal(db.backupRetentionPeriod, 14);
       assert.equal(db.maxAllocatedStorage, 100);
     });

@@ -185,7 +185,11 @@ describe("buffs: dashboard and server on real MariaDB, Redis and ActiveMQ", func
     const reasons = deadLetters.map((m) => m.headers["dead-letter-reason"]).sort();
     assert.match(reasons.join("|"), /answers is required/);
     assert.match(reasons.join("|"), /body is not JSON/);
-    assert.equal(await metric(system.server.url, "buffs_dead_lettered_total", { reason: "invalid" }), 2);
+    // Counted once the broker confirmed the dead letter, which can be just after it was delivered.
+    await eventually(
+      "both dead letters to be counted",
+      async () => (await metric(system.server.url, "buffs_dead_lettered_total", { reason: "invalid" })) === 2,
+    );
     await eventually("the valid Buff after the poison to be served", async () =>
       (await getBuffs(system.server.url)).some((b) => b.buffId === "after-poison"),
     );

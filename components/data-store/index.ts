@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { pickRealization, type RealizationName } from "../shared/realization";
 import type { DataStoreArgs } from "./args";
 import { AwsDataStore } from "./aws";
+import { KubernetesDataStore } from "./kubernetes";
 
 export * from "./args";
 export { AwsDataStore } from "./aws";
@@ -16,6 +17,7 @@ type Factory = (
 ) => pulumi.ComponentResource;
 
 const realizations: Partial<Record<RealizationName, Factory>> = {
+  kubernetes: (name, args, opts) => new KubernetesDataStore(name, args, opts),
   aws: (name, args, opts) => new AwsDataStore(name, args, opts),
 };
 

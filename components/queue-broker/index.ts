@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { pickRealization, type RealizationName } from "../shared/realization";
 import type { QueueBrokerArgs } from "./args";
 import { AwsQueueBroker } from "./aws";
+import { KubernetesQueueBroker } from "./kubernetes";
 
 export * from "./args";
 export { AwsQueueBroker, validateQueueBrokerArgs } from "./aws";
@@ -14,6 +15,7 @@ type Factory = (
 ) => pulumi.ComponentResource;
 
 const realizations: Partial<Record<RealizationName, Factory>> = {
+  kubernetes: (name, args, opts) => new KubernetesQueueBroker(name, args, opts),
   aws: (name, args, opts) => new AwsQueueBroker(name, args, opts),
 };
 

@@ -1,3 +1,4 @@
+import { opsExtraProcesses } from "../../ops/local-extras";
 import type { LocalSystemContext } from "./context";
 
 /** How to run an extra process: a server that stays in the foreground. */
@@ -35,4 +36,4 @@ export interface ExtraProcess {
 }
 
 /** The extra processes of the local system, in start order. See docs/local-runner.md. */
-export const extraProcesses: ExtraProcess[] = [];
+export const extraProcesses: ExtraProcess[] = [...opsExtraProcesses];

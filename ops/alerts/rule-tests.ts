@@ -142,6 +142,23 @@ export const alertRuleTests: Record<string, AlertRuleTest> = {
       expect: [],
     },
   },
+  DeadLettersPresent: {
+    fires: {
+      series: [{ series: 'activemq_dlq_size{queue="buffs"}', values: "0 3 3 3 3" }],
+      evalTime: "3m",
+      expect: [
+        {
+          labels: { queue: "buffs" },
+          description: "3 messages wait in DLQ.buffs: inspect them, fix the cause, then replay or drop them.",
+        },
+      ],
+    },
+    quiet: {
+      series: [{ series: 'activemq_dlq_size{queue="buffs"}', values: "0x5" }],
+      evalTime: "3m",
+      expect: [],
+    },
+  },
   DatabaseDown: {
     fires: {
       series: [{ series: `mysql_up{${MYSQL}}`, values: "0x5" }],

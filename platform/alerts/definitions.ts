@@ -278,7 +278,10 @@ export const alertDefinitions: readonly AlertDefinition[] = [
     id: "DeadLettersPresent",
     summary: "Messages reached a dead-letter queue (processing failed for good)",
     severity: "warning",
-    prometheus: { expr: 'activemq_queue_size{destination=~"DLQ\\..+"} > 0', for: "1m" },
+    description:
+      "{{ $value }} messages wait in DLQ.{{ $labels.queue }}: inspect them, fix the cause, then replay or drop them.",
+    // Locally ops/exporters/activemq-exporter.ts publishes each queue's DLQ.<queue> depth as activemq_dlq_size{queue}.
+    prometheus: { expr: "activemq_dlq_size > 0", for: "1m" },
     cloudwatch: [
       {
         scope: "deadLetterQueue",

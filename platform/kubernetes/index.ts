@@ -259,7 +259,11 @@ export function deployKubernetes({
   return {
     realization: "kubernetes",
     namespace: ns,
-    serviceUrls: Object.fromEntries(Object.values(fleet.services).map((s) => [s.name, s.internalUrl])),
+    serviceUrls: Object.fromEntries(
+      Object.values(fleet.services)
+        .filter((s) => s.internalUrl)
+        .map((s) => [s.name, s.internalUrl]),
+    ),
     publicPaths: Object.fromEntries(
       Object.values(fleet.services)
         .filter((s) => s.publicPath)

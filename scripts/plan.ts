@@ -106,8 +106,9 @@ function printSummary(stack: string, resources: RecordedResource[], policies: Po
   process.stdout.write(`${out.join("\n")}\n`);
 }
 
+// Exit only once stdout has drained: on a pipe (`| jq`), exiting at once cuts the JSON at 64 KiB.
 main().then(
-  (code) => process.exit(code),
+  (code) => process.stdout.write("", () => process.exit(code)),
   (error: unknown) => {
     process.stderr.write(`plan: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -55,6 +55,10 @@ describe("buffs: dashboard and server on real MariaDB, Redis and ActiveMQ", func
     assert.equal(served.question, "who");
     assert.deepEqual(served.answers, ["me", "you"]);
     assert.equal(await metric(system.dashboard.url, "buffs_published_total"), 1);
+    await eventually(
+      "the queue latency of the stored Buff to be measured",
+      async () => (await metric(system.server.url, "buffs_queue_latency_seconds_count")) === 1,
+    );
   });
 
   it("the dashboard answers 400 with a reason for every invalid field, and publishes none of them", async () => {
@@ -242,6 +246,8 @@ describe("buffs: the dashboard's bearer token", function () {
     const basic = await postBuff(system.dashboard.url, buff, { authorization: "Basic dXNlcjpwYXNz" });
     assert.equal(basic.status, 401);
     assert.match(basic.headers.get("www-authenticate") ?? "", /error="invalid_request"/);
+    assert.equal(await metric(system.dashboard.url, "buffs_rejected_total", { reason: "unauthorized" }), 3);
+    assert.equal(await metric(system.dashboard.url, "buffs_published_total"), 0);
   });
 
   it("accepts the right token, and leaves the probes open", async () => {

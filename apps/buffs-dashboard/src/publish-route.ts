@@ -43,7 +43,7 @@ export function registerPublishRoute(app: FastifyInstance, options: PublishRoute
   });
   const rejected = options.metrics.counter({
     name: "buffs_rejected_total",
-    help: "Posted Buffs refused, by reason.",
+    help: "Posted Buffs refused, by reason (invalid, unauthorized).",
     labelNames: ["reason"],
   });
   const publishFailures = options.metrics.counter({
@@ -51,7 +51,19 @@ export function registerPublishRoute(app: FastifyInstance, options: PublishRoute
     help: "Valid Buffs that could not be handed to the broker (answered 503).",
   });
 
-  app.post("/buff", options.authorize ? { onRequest: options.authorize } : {}, async (request) => {
+  const { authorize } = options;
+  const onRequest = authorize
+    ? async (request: FastifyRequest) => {
+        try {
+          await authorize(request);
+        } catch (error) {
+          rejected.inc({ reason: "unauthorized" });
+          throw error;
+        }
+      }
+    : undefined;
+
+  app.post("/buff", onRequest ? { onRequest } : {}, async (request) => {
     const buff = validateBuff(request.body);
     if (!buff.ok) {
       rejected.inc({ reason: "invalid" });

@@ -10,7 +10,8 @@ export interface QueueMessage {
 }
 
 export interface ConsumerEvents {
-  stored(outcome: InsertOutcome): void;
+  /** `queuedSeconds`: from the broker accepting the message to its commit, when the broker said when. */
+  stored(outcome: InsertOutcome, queuedSeconds: number | undefined): void;
   deadLettered(reason: "invalid" | "unstorable"): void;
   storeRetried(): void;
   waitingForDatabase(waiting: boolean): void;
@@ -26,6 +27,13 @@ export interface ConsumerDeps {
   log: FastifyBaseLogger;
   /** Backoff between store attempts while MySQL fails: first and largest delay, in ms. */
   retryDelayMs?: { first: number; max: number };
+}
+
+/** Seconds since a broker `timestamp` header (ms since the epoch), if there is a sane one. */
+function secondsSince(timestamp: string | undefined): number | undefined {
+  const at = Number(timestamp);
+  if (!Number.isFinite(at) || at <= 0) return undefined;
+  return Math.max(0, (Date.now() - at) / 1000);
 }
 
 /**
@@ -56,7 +64,7 @@ export class BuffConsumer {
     const buff = decoded.value;
     const stored = await this.storeUntilCommitted(buff);
     if (stored.outcome === "unstorable") return this.deadLetter(message, "unstorable", stored.reason);
-    this.deps.events.stored(stored.outcome);
+    this.deps.events.stored(stored.outcome, secondsSince(message.headers.timestamp));
     this.deps.log.info(
       {
         buffId: buff.id,

@@ -27,6 +27,11 @@ export function buffsServerMetrics(metrics: ServiceMetrics): {
     help: "Buff messages acknowledged after commit, by outcome (stored, or duplicate for a redelivery).",
     labelNames: ["outcome"],
   });
+  const queued = metrics.histogram({
+    name: "buffs_queue_latency_seconds",
+    help: "Time from the broker accepting a Buff to its commit in MySQL (consumer lag).",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  });
   const deadLettered = metrics.counter({
     name: "buffs_dead_lettered_total",
     help: "Poison messages moved to the dead-letter queue, by reason (invalid, unstorable).",
@@ -51,7 +56,10 @@ export function buffsServerMetrics(metrics: ServiceMetrics): {
       databaseRead: () => databaseReads.inc(),
     },
     consumer: {
-      stored: (outcome) => consumed.inc({ outcome }),
+      stored: (outcome, queuedSeconds) => {
+        consumed.inc({ outcome });
+        if (outcome === "stored" && queuedSeconds !== undefined) queued.observe(queuedSeconds);
+      },
       deadLettered: (reason) => deadLettered.inc({ reason }),
       storeRetried: () => storeRetries.inc(),
       waitingForDatabase: (isWaiting) => waiting.set(isWaiting ? 1 : 0),

@@ -483,9 +483,16 @@ function fileMustExist(facts: RepoFacts, cwd: string | undefined, path: string, 
  * `cd`; undefined once it changed to a directory this check cannot see, which turns file checks off).
  */
 export function checkCommand(facts: RepoFacts, words: string[], cwd: string | undefined): string[] {
-  const rest = [...words];
-  while (rest.length > 0 && (SHELL_KEYWORDS.has(rest[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)))
+  let rest = [...words];
+  while (rest.length > 0 && (SHELL_KEYWORDS.has(rest[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!))) {
+    // `KEY=$(tool args…)`: the substituted command is the one to check
+    const substituted = /^[A-Za-z_][A-Za-z0-9_]*=\$\((.+)$/.exec(rest[0]!)?.[1];
+    if (substituted) {
+      rest = [substituted, ...rest.slice(1)];
+      break;
+    }
     rest.shift();
+  }
   if (rest[0] === "sudo" || rest[0] === "env" || rest[0] === "time") {
     rest.shift();
     while (rest.length > 0 && (rest[0]!.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)))

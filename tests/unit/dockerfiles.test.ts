@@ -85,8 +85,8 @@ describe("Dockerfiles (validated without a Docker engine)", () => {
             final.some((i) => i.keyword === "HEALTHCHECK" && !/NONE/i.test(i.args)),
             "HEALTHCHECK",
           );
-        const cmd = final.filter((i) => i.keyword === "CMD").at(-1);
-        assert.ok(cmd?.args.startsWith("["), "CMD in exec form");
+        const cmd = final.filter((i) => i.keyword === "CMD" || i.keyword === "ENTRYPOINT").at(-1);
+        assert.ok(cmd?.args.startsWith("["), "CMD or ENTRYPOINT in exec form");
       });
 
       it("ships only the production bundle: no package install or dev tooling in the runtime stage", () => {

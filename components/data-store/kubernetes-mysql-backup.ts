@@ -13,8 +13,8 @@ import { IMAGE_USERS, IMAGES } from "../shared/kubernetes-images";
 import { type Transform, transform } from "../shared/transform";
 
 export interface MysqlBackupOptions {
-  /** Bucket the dumps go to, under `mysql/`. Expiry is the bucket's lifecycle rule. */
-  bucket: pulumi.Input<string>;
+  /** Name of the bucket the dumps go to, under `mysql/` (it goes into the Jobs' scripts). Expiry is the bucket's lifecycle rule. */
+  bucket: string;
   /** Kubernetes cron syntax (UTC). @default "0 3 * * *" */
   schedule?: string;
   /** S3-compatible endpoint as pods reach it (LocalStack); its fixed test credentials are used. @default AWS S3 */
@@ -136,7 +136,7 @@ export function mysqlBackup(name: string, spec: BackupSpec, parent: pulumi.Resou
   const tmp = scratch("tmp", "/tmp");
   const ca = { name: "ca", configMap: { name: spec.caConfigMap } };
   const caMount = { name: "ca", mountPath: "/etc/mysql-ca", readOnly: true };
-  const bucket = backup.bucket as string;
+  const bucket = backup.bucket;
   const podSpec = (
     app: string,
     first: k8s.types.input.core.v1.Container,

@@ -98,7 +98,7 @@ export function deployKubernetes({
             clients: users("mysql"),
             monitoringNamespace: kc.monitoringNamespace,
             backup: {
-              bucket: bucket.bucket,
+              bucket: kc.backup.bucket,
               schedule: kc.backup.schedule,
               endpoint: kc.backup.endpoint,
               roleArn: kc.backup.roleArn,

@@ -3,15 +3,19 @@ import type * as k8s from "@pulumi/kubernetes";
 /** The custom metric (served by prometheus-adapter) a service's HPA tracks alongside CPU. */
 export const REQUESTS_METRIC = "http_requests_per_second";
 
+/** One direction of an HPA's behaviour (plain values, assignable to the Kubernetes input type). */
+export interface ScalingRules {
+  stabilizationWindowSeconds: number;
+  selectPolicy: "Max" | "Min";
+  policies: { type: "Pods" | "Percent"; value: number; periodSeconds: number }[];
+}
+
 /**
  * HPA behaviour from the bounds: scale up at once by half the range (at least one pod) or doubling,
  * whichever is more, every 30 s; scale down one pod per two minutes after five calm minutes, so a
  * bursty service does not flap.
  */
-export function hpaBehavior(
-  min: number,
-  max: number,
-): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerBehavior {
+export function hpaBehavior(min: number, max: number): { scaleUp: ScalingRules; scaleDown: ScalingRules } {
   return {
     scaleUp: {
       stabilizationWindowSeconds: 0,

@@ -7,6 +7,7 @@ import { type RecordedResource, Secret } from "../harness/pulumi-mocks";
 import { loadStackConfig } from "../harness/stack-files";
 import { kind, localClusterRun } from "./local-cluster-run";
 
+// biome-ignore lint/suspicious/noExplicitAny: assertions walk manifests of many shapes
 type Obj = Record<string, any>;
 const named = (ms: Manifest[], name: string) => ms.find((m) => m.metadata.name === name) as Obj | undefined;
 const running = catalog.filter((s) => s.kind !== "job");

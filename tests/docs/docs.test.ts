@@ -20,7 +20,7 @@ function shownNpmRuns(): string[][] {
 describe("docs", () => {
   it("every relative link resolves and every command shown names a real tool, script, flag or file", () => {
     const files = markdownFiles(root);
-    for (const expected of ["README.md", "DecisionsLog.md", join("docs", "aws.md")])
+    for (const expected of ["README.md", "Instructions.md", "DecisionsLog.md", join("docs", "aws.md")])
       assert.ok(files.includes(join(root, expected)), `${expected} is checked`);
     const problems = checkDocs(root, files);
     assert.deepEqual(problems.map(formatProblem), []);

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { checkDocs, commandsOf, formatProblem, markdownFiles } from "./markdown-checker";
@@ -43,6 +44,36 @@ describe("docs", () => {
     assert.ok(plan.resources.length > 100, `resources: ${plan.resources.length}`);
     assert.ok(plan.resources.some((r) => r.type === "aws:ecs/cluster:Cluster"));
     assert.ok(plan.policies.length >= 40, `policies: ${plan.policies.length}`);
+  });
+
+  it("every `npm run logs` command the docs show (without placeholders) runs and finds the lines it asks for", async function () {
+    this.timeout(120_000);
+    const shown = shownNpmRuns().filter((w) => w[2] === "logs" && !w.some((x) => /[<>]/.test(x)));
+    assert.ok(shown.length > 0, "the docs show at least one npm run logs command");
+    const stateDir = mkdtempSync(join(tmpdir(), "docs-logs-"));
+    try {
+      mkdirSync(join(stateDir, "logs"));
+      const now = Date.now();
+      const lines = [
+        { level: 30, time: now - 1000, service: "todo", reqId: "docs-req-1", msg: "an info line" },
+        { level: 50, time: now - 500, service: "todo", reqId: "docs-req-1", msg: "an error line" },
+      ];
+      writeFileSync(
+        join(stateDir, "logs", "todo.log"),
+        `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`,
+      );
+      for (const words of shown) {
+        const { stdout } = await run("npm", ["run", "--silent", ...words.slice(2)], {
+          cwd: root,
+          env: { ...process.env, BATTLE_READY_STATE_DIR: stateDir, NO_COLOR: "1" },
+        });
+        assert.match(stdout, /an error line/, `${words.join(" ")} finds the error`);
+        if (words.includes("error"))
+          assert.doesNotMatch(stdout, /an info line/, `${words.join(" ")} leaves out info`);
+      }
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 
   it("every `npm run <script> -- --help` the docs show exits 0 and prints a usage", async function () {

@@ -56,6 +56,7 @@ export const buffsServices: ServiceSpec[] = [
       DBPASS: { from: "mysql", field: "password" },
       REDISHOSTS: { from: "redis", field: "hosts" },
       REDISPASSWORD: { from: "redis", field: "password" },
+      REDISTLSENABLE: { from: "redis", field: "tls" },
     },
     uses: {
       mysql: { database: "buffs" },

@@ -100,6 +100,7 @@ describe("buffs: configuration from the original's variables", () => {
     DBPASS: "secret",
     REDISHOSTS: "r1:7000, r2",
     REDISPASSWORD: "rp",
+    REDISTLSENABLE: "true",
   };
 
   it("reads every variable of the server", () => {
@@ -118,7 +119,9 @@ describe("buffs: configuration from the original's variables", () => {
         { host: "r2", port: 6379 },
       ],
       password: "rp",
+      tls: true,
     });
+    assert.equal(readServerConfig({ ...env, REDISTLSENABLE: undefined }).redis.tls, false);
     assert.equal(config.destination, "/queue/buffs");
     assert.equal(config.deadLetterDestination, "/queue/DLQ.buffs");
     assert.equal(config.cacheKey, "buffs");

@@ -16,7 +16,7 @@ export interface ServerConfig {
   /** How many unacknowledged Buffs the broker hands this consumer at once. */
   prefetch: number;
   db: { host: string; port: number; database: string; user: string; password: string };
-  redis: { nodes: RedisNode[]; password?: string };
+  redis: { nodes: RedisNode[]; password?: string; tls?: boolean };
   /** The Redis key holding the list (the original's `buffs`) and how long it stays, in seconds. */
   cacheKey: string;
   cacheTtlSeconds: number;
@@ -40,7 +40,11 @@ export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): 
       user: env.string("DBUSER"),
       password: env.string("DBPASS", ""),
     },
-    redis: { nodes: parseRedisHosts(env.list("REDISHOSTS")), password: env.optional("REDISPASSWORD") },
+    redis: {
+      nodes: parseRedisHosts(env.list("REDISHOSTS")),
+      password: env.optional("REDISPASSWORD"),
+      tls: env.bool("REDISTLSENABLE", false),
+    },
     cacheKey: BUFFS_CACHE_KEY,
     cacheTtlSeconds: 10,
   };

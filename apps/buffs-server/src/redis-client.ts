@@ -31,17 +31,27 @@ const FAIL_FAST = {
   retryStrategy: (attempt: number) => Math.min(100 * 2 ** attempt, 2000),
 } as const;
 
-/** One host: a plain client. More than one: cluster mode, as the original did. */
-export function createRedisClient(nodes: RedisNode[], password: string | undefined): Redis | Cluster {
+/**
+ * One host: a plain client. More than one: cluster mode, as the original did. With `tls` the
+ * connection is TLS, verified against the system's CAs (ElastiCache's in-transit encryption).
+ */
+export function createRedisClient(
+  nodes: RedisNode[],
+  password: string | undefined,
+  tls = false,
+): Redis | Cluster {
+  const transport = tls ? { tls: {} } : {};
   if (nodes.length === 1) {
     const [node] = nodes as [RedisNode];
-    return new Redis({ ...node, password, ...FAIL_FAST });
+    return new Redis({ ...node, password, ...transport, ...FAIL_FAST });
   }
   return new Cluster(nodes, {
     enableOfflineQueue: false,
     enableAutoPipelining: true,
     clusterRetryStrategy: FAIL_FAST.retryStrategy,
-    redisOptions: { password, ...FAIL_FAST },
+    // ElastiCache cluster endpoints present certificates for their own names: keep the hostnames.
+    dnsLookup: (address, callback) => callback(null, address),
+    redisOptions: { password, ...transport, ...FAIL_FAST },
   });
 }
 

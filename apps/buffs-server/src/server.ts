@@ -71,7 +71,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
   const mysqlRepository = new MysqlBuffRepository(pool);
   const repository = options.wrapRepository ? options.wrapRepository(mysqlRepository) : mysqlRepository;
 
-  const redis = createRedisClient(config.redis.nodes, config.redis.password);
+  const redis = createRedisClient(config.redis.nodes, config.redis.password, config.redis.tls);
   redis.on("error", () => {}); // reported by BuffCache when an operation fails; ioredis reconnects itself
   service.onClose(() => redis.disconnect());
   const cache = new BuffCache(redis, config.cacheKey, config.cacheTtlSeconds, service.log, events.cacheError);

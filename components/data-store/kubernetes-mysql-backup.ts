@@ -278,8 +278,11 @@ export function mysqlBackup(name: string, spec: BackupSpec, parent: pulumi.Resou
         egress: [
           DNS_EGRESS,
           { to: [podsOf(name)], ports: [{ protocol: "TCP", port: spec.port }] },
-          // S3 (or LocalStack outside the namespace): any address, the one port.
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: s3Port }] },
+          // S3 outside the cluster, or LocalStack in another namespace (ipBlock may not cover pod IPs): the one port.
+          {
+            to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespaceSelector: {} }],
+            ports: [{ protocol: "TCP", port: s3Port }],
+          },
         ],
       },
     },

@@ -119,6 +119,9 @@ export const opsExtraProcesses: ExtraProcess[] = [
         PORT: String(port),
         BACKUP_ROOT: backupRoot(context),
         ...(context.dependencies.mysql ? { MYSQL_DATA_DIR: context.dependencies.mysql.dataDir } : {}),
+        ...(context.dependencies.dynamodb
+          ? { DYNAMODB_ENDPOINT: context.dependencies.dynamodb.endpoint }
+          : {}),
       }),
     readinessPath: "/healthz",
   },
@@ -177,5 +180,17 @@ export const opsExtraProcesses: ExtraProcess[] = [
       };
     },
     readinessPath: "/-/ready",
+  },
+  {
+    name: "status-page",
+    port: OPS_PORTS["status-page"],
+    skip: missing("prometheus", "prometheus"),
+    command: (context, port) =>
+      tsProgram("ops/status-page/main.ts", {
+        PORT: String(port),
+        PROMETHEUS_URL: `http://${address(context, "prometheus")}`,
+        STATUS_SERVICES: context.services.map((s) => `${s.name}:${s.system}`).join(","),
+      }),
+    readinessPath: "/healthz",
   },
 ];

@@ -23,10 +23,30 @@ export function readBackupStatus(backupRoot: string): BackupStatus {
   }
 }
 
-/** The platform's own signals that no off-the-shelf exporter has: storage headroom and backup age. */
-export function collectOpsMetrics(mysqlDataDir: string | undefined, backupRoot: string): MetricFamily[] {
+/** 1 when the DynamoDB-compatible endpoint answers HTTP at all (dynalite answers any request). */
+export async function dynamoUp(endpoint: string): Promise<number> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(2000) });
+    return 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** The platform's own signals that no off-the-shelf exporter has: storage headroom, backup age, dynalite up. */
+export async function collectOpsMetrics(
+  mysqlDataDir: string | undefined,
+  backupRoot: string,
+  dynamoEndpoint?: string,
+): Promise<MetricFamily[]> {
   const status = readBackupStatus(backupRoot);
   return [
+    {
+      name: "battle_ready_dynamodb_up",
+      help: "1 when the local DynamoDB endpoint (dynalite) answers.",
+      type: "gauge",
+      samples: dynamoEndpoint ? [{ value: await dynamoUp(dynamoEndpoint) }] : [],
+    },
     {
       name: "battle_ready_mysql_free_storage_ratio",
       help: "Free fraction of the filesystem holding the MySQL data directory.",
@@ -51,7 +71,9 @@ export function collectOpsMetrics(mysqlDataDir: string | undefined, backupRoot: 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT);
   const backupRoot = process.env.BACKUP_ROOT ?? ".local/backups";
-  const server = await serveMetrics(port, () => collectOpsMetrics(process.env.MYSQL_DATA_DIR, backupRoot));
+  const server = await serveMetrics(port, () =>
+    collectOpsMetrics(process.env.MYSQL_DATA_DIR, backupRoot, process.env.DYNAMODB_ENDPOINT),
+  );
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -100,13 +100,17 @@ describe("local monitoring stack", () => {
     ]);
   });
 
-  it("exports storage headroom and backup age", () => {
+  it("exports storage headroom, backup age and whether dynalite answers", async () => {
     const backups = mkdtempSync(join(tmpdir(), "ops-backups-"));
     writeFileSync(
       join(backups, "status.json"),
       JSON.stringify({ mysql: { completedAt: 1700000000, bytes: 42, location: "x" } }),
     );
-    const text = exposition(collectOpsMetrics(dir, backups));
+    const { dynamodb } = await sharedDependencies();
+    const text = exposition(await collectOpsMetrics(dir, backups, dynamodb.endpoint));
+    assert.match(text, /^battle_ready_dynamodb_up 1$/m);
+    const down = exposition(await collectOpsMetrics(dir, backups, `http://127.0.0.1:${await freePort()}`));
+    assert.match(down, /^battle_ready_dynamodb_up 0$/m);
     assert.match(text, /^battle_ready_mysql_free_storage_ratio 0\.\d+$/m);
     assert.match(text, /^battle_ready_backup_last_success_timestamp_seconds\{store="mysql"\} 1700000000$/m);
   });

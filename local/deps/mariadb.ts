@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql, { type ConnectionOptions } from "mysql2/promise";
@@ -178,7 +179,21 @@ async function startOn(port: number, dataDir: string, options: MariaDbOptions): 
   });
 }
 
+/**
+ * Creates the system tables. On a loaded machine the installer has been seen to fail once and
+ * succeed on the next try, so a failed attempt is wiped and retried once before giving up.
+ */
 async function initialise(dbDir: string, logFile: string): Promise<void> {
+  try {
+    await installOnce(dbDir, logFile);
+  } catch {
+    await rm(dbDir, { recursive: true, force: true });
+    await mkdir(dbDir, { recursive: true });
+    await installOnce(dbDir, logFile);
+  }
+}
+
+async function installOnce(dbDir: string, logFile: string): Promise<void> {
   const installer = new ManagedProcess({
     name: "mariadb-install-db",
     command: "mariadb-install-db",

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { createDataStore } from "../../components/data-store";
+import { KubernetesDataStore } from "../../components/data-store/kubernetes";
+import { KubernetesQueueBroker } from "../../components/queue-broker/kubernetes";
+import { KubernetesSecrets } from "../../components/secrets/kubernetes";
+import { KubernetesServiceFleet } from "../../components/service-fleet/kubernetes";
+import { ofType, parentOf, runUnderMocks, Secret, single } from "../harness/pulumi-mocks";
+
+describe("kubernetes components under mocks", () => {
+  it("DataStore (redis): children parented to the component, defaults, and the transform hook", async () => {
+    const { resources } = await runUnderMocks(() => {
+      new KubernetesDataStore("cache", {
+        engine: "redis",
+        kubernetes: {
+          namespace: "ns",
+          clients: ["web"],
+          transform: {
+            statefulSet: (args) => void Object.assign(args.metadata as object, { annotations: { a: "b" } }),
+          },
+        },
+      });
+    });
+    const set = single(resources, "kubernetes:apps/v1:StatefulSet");
+    assert.equal(parentOf(resources, set)?.type, "battle-ready:kubernetes:DataStore");
+    assert.deepEqual((set.inputs.metadata as { annotations: unknown }).annotations, { a: "b" });
+    const spec = set.inputs.spec as {
+      volumeClaimTemplates: { spec: { resources: { requests: { storage: string } } } }[];
+    };
+    assert.equal(spec.volumeClaimTemplates[0]!.spec.resources.requests.storage, "1Gi");
+    const policy = single(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs as {
+      spec: { ingress: { from: { podSelector?: { matchLabels: Record<string, string> } }[] }[] };
+    };
+    assert.deepEqual(policy.spec.ingress[0]!.from[0]!.podSelector!.matchLabels, {
+      "app.kubernetes.io/name": "web",
+    });
+    for (const r of resources.filter(
+      (x) => x.custom && x.type !== "random:index/randomPassword:RandomPassword",
+    ))
+      assert.notEqual(r.parent, undefined, `${r.type} ${r.name} has a parent`);
+  });
+
+  it("DataStore factory picks the kubernetes realization", async () => {
+    const { resources } = await runUnderMocks(() => {
+      createDataStore("kubernetes", "tables", {
+        engine: "dynamodb",
+        tables: [{ name: "orders", hashKey: "id", readCapacity: 1, writeCapacity: 1 }],
+      });
+    });
+    assert.equal(ofType(resources, "battle-ready:kubernetes:DataStore").length, 1);
+    assert.equal(ofType(resources, "kubernetes:batch/v1:Job").length, 1, "the table-creating Job");
+  });
+
+  it("QueueBroker: one STOMP StatefulSet with a generated password and a metrics port", async () => {
+    const { resources, outputs } = await runUnderMocks(() => {
+      const mq = new KubernetesQueueBroker("mq", { queues: ["buffs"], kubernetes: { namespace: "ns" } });
+      return { port: mq.endpoint.port, host: mq.endpoint.host, password: mq.endpoint.password };
+    });
+    assert.deepEqual(outputs, {
+      port: 61613,
+      host: "mq.ns.svc.cluster.local",
+      password: { name: "mq-credentials", key: "password" },
+    });
+    const secret = single(resources, "kubernetes:core/v1:Secret");
+    assert.ok(secret.inputs.stringData instanceof Secret);
+    const service = single(resources, "kubernetes:core/v1:Service").inputs as {
+      spec: { ports: { name: string }[] };
+    };
+    assert.deepEqual(
+      service.spec.ports.map((p) => p.name),
+      ["stomp", "metrics"],
+    );
+  });
+
+  it("Secrets: one Secret per name, fed by a RandomPassword", async () => {
+    const { resources } = await runUnderMocks(() => {
+      new KubernetesSecrets("s", { namespace: "ns", secrets: { "api-token": {} } });
+    });
+    assert.equal(ofType(resources, "random:index/randomPassword:RandomPassword").length, 1);
+    const secret = single(resources, "kubernetes:core/v1:Secret");
+    assert.equal((secret.inputs.metadata as { name: string }).name, "api-token");
+    assert.ok(secret.inputs.stringData instanceof Secret);
+    await assert.rejects(
+      runUnderMocks(() => {
+        new KubernetesSecrets("s", { namespace: "ns", secrets: { Bad_Name: {} } });
+      }),
+      /"Bad_Name" is not a valid Secret name/,
+    );
+  });
+
+  it("ServiceFleet: an internal worker gets no Ingress, and no ingress controller in its policy", async () => {
+    const { resources } = await runUnderMocks(() => {
+      new KubernetesServiceFleet("fleet", {
+        namespace: "ns",
+        ingress: { className: "nginx", controllerNamespace: "ingress-nginx" },
+        services: [
+          {
+            name: "worker",
+            system: "s",
+            kind: "worker",
+            image: "battle-ready/worker:1",
+            port: 9000,
+            readinessPath: "/readyz",
+            livenessPath: "/healthz",
+            metricsPath: "/metrics",
+            cpu: 100,
+            memory: 128,
+            env: [],
+            scaling: { min: 1, max: 3, cpuTarget: 70 },
+          },
+        ],
+      });
+    });
+    assert.equal(ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+    const policy = single(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs as {
+      spec: { ingress: { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }[] };
+    };
+    const namespaces = policy.spec.ingress[0]!.from.map(
+      (p) => p.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"],
+    );
+    assert.deepEqual(namespaces, ["monitoring"]);
+    const hpa = single(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs as {
+      spec: { minReplicas: number; maxReplicas: number; metrics: unknown[] };
+    };
+    assert.equal(hpa.spec.minReplicas, 1);
+    assert.equal(hpa.spec.maxReplicas, 3);
+    assert.equal(hpa.spec.metrics.length, 1);
+    const pdb = single(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs as {
+      spec: Record<string, unknown>;
+    };
+    assert.equal(pdb.spec.maxUnavailable, 1);
+  });
+});

@@ -58,7 +58,8 @@ function survivors(groups: Set<number>, text: string): string[] {
       if (state[0] === "Z") continue; // a zombie is gone, only not reaped yet
       const group = Number(state[2]);
       const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      if (groups.has(group) || command.includes(text)) found.push(`${pid}: ${command.slice(0, 140)}`);
+      if (groups.has(group) || (text !== "" && command.includes(text)))
+        found.push(`${pid}: ${command.slice(0, 140)}`);
     } catch {
       // exited meanwhile
     }
@@ -71,7 +72,8 @@ function survivors(groups: Set<number>, text: string): string[] {
  * with the project's Node), with a throw-away state directory and every port moved by a free offset.
  */
 export class LocalSystemRun {
-  readonly stateDir = mkdtempSync(join(tmpdir(), "battle-ready-system-"));
+  /** Made by start(), so loading the test file (e.g. `mocha --dry-run`) leaves nothing behind. */
+  stateDir = "";
   endpoints: Record<string, string> = {};
   output = "";
   exitCode: number | null | undefined;
@@ -88,6 +90,7 @@ export class LocalSystemRun {
 
   /** Starts the runner and resolves once it has written endpoints.json. */
   async start(timeoutMs: number): Promise<void> {
+    this.stateDir = mkdtempSync(join(tmpdir(), "battle-ready-system-"));
     const offset = await freeOffset();
     // Inherit the caller's environment, but none of its runner settings: this run has its own.
     const inherited = Object.fromEntries(
@@ -171,6 +174,6 @@ export class LocalSystemRun {
   }
 
   removeStateDir(): void {
-    rmSync(this.stateDir, { recursive: true, force: true });
+    if (this.stateDir) rmSync(this.stateDir, { recursive: true, force: true });
   }
 }

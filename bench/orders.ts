@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { buildOrderApi } from "../apps/order-api/src/service";
-import { createDynamoClient, documentClientFor } from "../apps/order-processor/src/dynamodb";
+import { createDynamoClient, documentClientFor } from "../lib/dynamodb";
 import { seedOrdersData } from "../apps/order-processor/src/seed-data";
 import { buildOrderProcessor } from "../apps/order-processor/src/service";
 import { startDynalite } from "../local/deps";

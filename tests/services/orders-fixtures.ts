@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { buildOrderApi, type OrderApi } from "../../apps/order-api/src/service";
 import type { SrvResolver } from "../../apps/order-api/src/srv-discovery";
-import { createDynamoClient, documentClientFor } from "../../apps/order-processor/src/dynamodb";
 import { seedOrdersData } from "../../apps/order-processor/src/seed-data";
 import { buildOrderProcessor, type OrderProcessor } from "../../apps/order-processor/src/service";
+import { createDynamoClient, documentClientFor } from "../../lib/dynamodb";
 
 /** Both orders services started in-process on free ports, on fresh tables of their own. */
 export interface OrdersSystem {

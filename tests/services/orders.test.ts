@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { MAX_QUANTITY } from "../../apps/order-api/src/order-request";
-import { createDynamoClient } from "../../apps/order-processor/src/dynamodb";
 import { SEED_PRODUCTS, seedOrdersData } from "../../apps/order-processor/src/seed-data";
+import { createDynamoClient } from "../../lib/dynamodb";
 import { type Dynalite, startDynalite } from "../../local/deps";
 import { type OrdersSystem, postJson, request, startOrdersSystem } from "./orders-fixtures";
 

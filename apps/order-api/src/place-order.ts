@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
+import { isDynamoUnavailable, writeSurelyNotApplied } from "../../../lib/dynamodb";
 import { HttpError } from "../../../lib/service-kit";
 import type { HoldSettler } from "./compensation";
-import { isDynamoUnavailable, writeSurelyNotApplied } from "./dynamodb";
 import type { OrderRequest } from "./order-request";
 import type { Order, OrdersRepository } from "./orders-repository";
 import { type ProcessorClient, ProcessorTimeoutError, ProcessorUnreachableError } from "./processor-client";

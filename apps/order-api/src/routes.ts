@@ -1,5 +1,5 @@
+import { asServiceError } from "../../../lib/dynamodb";
 import { HttpError, type Service } from "../../../lib/service-kit";
-import { asServiceError } from "./dynamodb";
 import { isPlausibleOrderId, parseOrderRequest } from "./order-request";
 import type { OrdersRepository } from "./orders-repository";
 import type { OrderPlacement } from "./place-order";

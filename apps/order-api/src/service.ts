@@ -1,8 +1,8 @@
 import { Resolver } from "node:dns/promises";
+import { createDynamoClient, documentClientFor } from "../../../lib/dynamodb";
 import { createService, type Service } from "../../../lib/service-kit";
 import { HoldSettler } from "./compensation";
 import type { OrderApiConfig } from "./config";
-import { createDynamoClient, documentClientFor } from "./dynamodb";
 import { OrdersRepository } from "./orders-repository";
 import { OrderPlacement } from "./place-order";
 import { fixedLocator, ProcessorClient, type ProcessorLocator } from "./processor-client";

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
+import { asServiceError } from "../../../lib/dynamodb";
 import { HttpError, type Service } from "../../../lib/service-kit";
-import { asServiceError } from "./dynamodb";
 import type { InventoryRepository } from "./inventory";
 import { parseOrderReference, parseProcessOrder } from "./order-request";
 

@@ -7,7 +7,7 @@ import {
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { documentClientFor } from "./dynamodb";
+import { documentClientFor } from "../../../lib/dynamodb";
 
 /** The products every environment starts with (the original services' seed). */
 export const SEED_PRODUCTS = [

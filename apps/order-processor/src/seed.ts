@@ -5,8 +5,9 @@
  * Environment: DYNAMODB_ENDPOINT (unset = real AWS), ORDERS_TABLE (default `orders`),
  * DYNAMODB_TABLE or INVENTORY_TABLE (default `inventory`).
  */
+
+import { createDynamoClient } from "../../../lib/dynamodb";
 import { readEnv } from "../../../lib/service-kit";
-import { createDynamoClient } from "./dynamodb";
 import { seedOrdersData } from "./seed-data";
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
+import { createDynamoClient, documentClientFor } from "../../../lib/dynamodb";
 import { createService, type Service } from "../../../lib/service-kit";
 import type { ProcessorConfig } from "./config";
-import { createDynamoClient, documentClientFor } from "./dynamodb";
 import { InventoryRepository } from "./inventory";
 import { registerProcessorRoutes } from "./routes";
 

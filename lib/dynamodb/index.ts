@@ -1,0 +1,2 @@
+export { createDynamoClient, type DynamoConnection, documentClientFor } from "./client";
+export { asServiceError, isDynamoUnavailable, writeSurelyNotApplied } from "./errors";

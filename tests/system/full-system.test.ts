@@ -73,6 +73,8 @@ describe("the whole system (npm start)", function () {
       assert.equal(existsSync(join(run.stateDir, "endpoints.json")), false, "endpoints.json left behind");
       const left = await run.leftovers(15_000);
       assert.deepEqual(left, [], `processes of the run still alive after SIGINT:\n${left.join("\n")}`);
+      // Start-up, every request above and shutdown: no process logged an error or crashed.
+      assert.deepEqual(run.errorLines(), []);
     } finally {
       run.removeStateDir();
     }

@@ -173,6 +173,26 @@ export class LocalSystemRun {
     return left();
   }
 
+  /** Lines at level error or fatal (pino 50/60, or the runner's wrapped "error"/"fatal") in the central logs. */
+  errorLines(): string[] {
+    if (!existsSync(this.logsDir)) return [];
+    return readdirSync(this.logsDir)
+      .filter((file) => file.endsWith(".log"))
+      .flatMap((file) =>
+        readFileSync(join(this.logsDir, file), "utf8")
+          .split("\n")
+          .filter((line) => {
+            try {
+              const { level } = JSON.parse(line) as { level?: unknown };
+              return (typeof level === "number" && level >= 50) || level === "error" || level === "fatal";
+            } catch {
+              return false;
+            }
+          })
+          .map((line) => `${file}: ${line.slice(0, 300)}`),
+      );
+  }
+
   removeStateDir(): void {
     if (this.stateDir) rmSync(this.stateDir, { recursive: true, force: true });
   }

@@ -27,7 +27,10 @@ export interface ScrapedExporter {
 }
 
 export interface KubernetesObservabilityStackArgs
-  extends Pick<ObservabilityStackArgs, "namePrefix" | "alertDefinitions" | "alertEmails"> {
+  extends Pick<
+    ObservabilityStackArgs,
+    "namePrefix" | "alertDefinitions" | "alertEmails" | "alertWebhookUrls"
+  > {
   systems: Pick<ObservedSystem, "name" | "services" | "usesDatabase" | "usesCache" | "queues">[];
   /** Namespace of the monitoring stack (created by the caller). */
   namespace: pulumi.Input<string>;
@@ -52,6 +55,32 @@ export interface KubernetesObservabilityStackArgs
 }
 
 export const PROMETHEUS_RELEASE = "kube-prometheus-stack";
+
+/**
+ * Alertmanager's configuration when webhooks are given: every alert (but the chart's always-firing
+ * Watchdog) to them, grouped per alert and service, resolved notifications included. Undefined
+ * keeps the chart's default. The URLs carry tokens: the values stay Pulumi secrets.
+ */
+export function alertmanagerConfig(webhookUrls: pulumi.Input<string>[]): pulumi.Inputs | undefined {
+  if (webhookUrls.length === 0) return undefined;
+  return {
+    route: {
+      receiver: "platform",
+      group_by: ["alertname", "service"],
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "4h",
+      routes: [{ matchers: ['alertname = "Watchdog"'], receiver: "null" }],
+    },
+    receivers: [
+      { name: "null" },
+      {
+        name: "platform",
+        webhook_configs: webhookUrls.map((url) => ({ url: pulumi.secret(url), send_resolved: true })),
+      },
+    ],
+  };
+}
 export const LOKI_RELEASE = "loki";
 
 /**

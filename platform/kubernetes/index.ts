@@ -232,6 +232,7 @@ export function deployKubernetes({
       namePrefix: `battle-ready-${stack}`,
       alertDefinitions,
       alertEmails: config.observability.alertEmails,
+      alertWebhookUrls: config.observability.alertWebhookUrl ? [config.observability.alertWebhookUrl] : [],
       systems: [...new Set(catalog.map((s) => s.system))].sort().map((system) => {
         const members = catalog.filter((s) => s.system === system);
         return {

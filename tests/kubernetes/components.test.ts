@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createDataStore } from "../../components/data-store";
 import { KubernetesDataStore } from "../../components/data-store/kubernetes";
+import { alertmanagerConfig } from "../../components/observability-stack/kubernetes";
 import { KubernetesQueueBroker } from "../../components/queue-broker/kubernetes";
 import { KubernetesSecrets } from "../../components/secrets/kubernetes";
 import { KubernetesServiceFleet } from "../../components/service-fleet/kubernetes";
@@ -128,5 +129,23 @@ describe("kubernetes components under mocks", () => {
       spec: Record<string, unknown>;
     };
     assert.equal(pdb.spec.maxUnavailable, 1);
+  });
+});
+
+describe("kubernetes observability: Alertmanager routing", () => {
+  it("routes every alert but the Watchdog to the stack's webhooks, keeping the URLs secret", async () => {
+    assert.equal(alertmanagerConfig([]), undefined, "no webhook: the chart's default route");
+    const { outputs } = await runUnderMocks(() => ({
+      config: alertmanagerConfig(["https://hooks.example.com/t0ken"]),
+    }));
+    const config = outputs.config as {
+      route: { receiver: string; routes: { receiver: string }[] };
+      receivers: { name: string; webhook_configs?: { url: unknown; send_resolved: boolean }[] }[];
+    };
+    assert.equal(config.route.receiver, "platform");
+    assert.equal(config.route.routes[0]!.receiver, "null");
+    const hook = config.receivers.find((r) => r.name === "platform")!.webhook_configs![0]!;
+    assert.ok(hook.url instanceof Secret);
+    assert.equal(hook.send_resolved, true);
   });
 });

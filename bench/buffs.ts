@@ -5,47 +5,18 @@
  * previous answer arrives). The sides alternate over rounds so drift on a shared machine hits
  * both alike. Run: `npm run bench -- buffs` or `tsx bench/buffs.ts`.
  */
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { MysqlBuffRepository } from "../apps/buffs-server/src/buff-repository";
 import { startServer } from "../apps/buffs-server/src/server";
 import { createService } from "../lib/service-kit";
 import { startActiveMq, startMariaDb, startRedis } from "../local/deps";
+import { type LoadResult, load as loadWith, meanOf, runStandalone, tableRow } from "./_shared";
 
 const ROUNDS = 2;
 const SECONDS_PER_SIDE = 5;
 const CONNECTIONS = 32;
 const SEEDED_BUFFS = 20;
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function load(url: string): Promise<LoadResult> {
-  const autocannon = join(__dirname, "..", "node_modules", "autocannon", "autocannon.js");
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [autocannon, "--json", "-c", String(CONNECTIONS), "-d", String(SECONDS_PER_SIDE), url],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  const result = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-    "2xx": number;
-  };
-  if (result.non2xx > 0 || result.errors > 0 || result["2xx"] === 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors: not a valid run`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
+const load = (url: string) => loadWith(url, { connections: CONNECTIONS, seconds: SECONDS_PER_SIDE });
 
 export async function run(_opts: { json: boolean }): Promise<Record<string, number>> {
   const [mysql, redis, activemq] = await Promise.all([startMariaDb(), startRedis(), startActiveMq()]);
@@ -97,31 +68,30 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
       sides.bare.push(await load(`${bareUrl}/bare`));
       sides.buffs.push(await load(`${server.url}/buffs`));
     }
-    const figure = (side: LoadResult[], key: keyof LoadResult) => mean(side.map((r) => r[key]));
     const figures = {
-      bare_rps: Math.round(figure(sides.bare, "rps")),
-      buffs_cache_hit_rps: Math.round(figure(sides.buffs, "rps")),
-      ratio_percent: Math.round((figure(sides.buffs, "rps") / figure(sides.bare, "rps")) * 1000) / 10,
-      bare_p50_ms: figure(sides.bare, "p50"),
-      bare_p99_ms: figure(sides.bare, "p99"),
-      buffs_p50_ms: figure(sides.buffs, "p50"),
-      buffs_p99_ms: figure(sides.buffs, "p99"),
+      bare_rps: Math.round(meanOf(sides.bare, "rps")),
+      buffs_cache_hit_rps: Math.round(meanOf(sides.buffs, "rps")),
+      ratio_percent: Math.round((meanOf(sides.buffs, "rps") / meanOf(sides.bare, "rps")) * 1000) / 10,
+      bare_p50_ms: meanOf(sides.bare, "p50"),
+      bare_p99_ms: meanOf(sides.bare, "p99"),
+      buffs_p50_ms: meanOf(sides.buffs, "p50"),
+      buffs_p99_ms: meanOf(sides.buffs, "p99"),
       response_bytes: Buffer.byteLength(body),
     };
     console.log(
       `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS_PER_SIDE} s per side, ${figures.response_bytes}-byte JSON body`,
     );
     console.table({
-      "bare route (same kit, same bytes)": {
-        "req/s": figures.bare_rps,
-        "p50 ms": figures.bare_p50_ms,
-        "p99 ms": figures.bare_p99_ms,
-      },
-      "GET /buffs (Redis cache hit)": {
-        "req/s": figures.buffs_cache_hit_rps,
-        "p50 ms": figures.buffs_p50_ms,
-        "p99 ms": figures.buffs_p99_ms,
-      },
+      "bare route (same kit, same bytes)": tableRow(
+        figures.bare_rps,
+        figures.bare_p50_ms,
+        figures.bare_p99_ms,
+      ),
+      "GET /buffs (Redis cache hit)": tableRow(
+        figures.buffs_cache_hit_rps,
+        figures.buffs_p50_ms,
+        figures.buffs_p99_ms,
+      ),
     });
     console.log(`GET /buffs reaches ${figures.ratio_percent}% of the bare route's throughput (target ≥ 70%)`);
     return figures;
@@ -131,12 +101,4 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
   }
 }
 
-if (require.main === module) {
-  run({ json: false }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone(run);

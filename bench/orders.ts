@@ -10,46 +10,20 @@
  * the absolute figures say little about DynamoDB; the ratios say what each step costs.
  * Run: `npm run bench -- orders` or `tsx bench/orders.ts`.
  */
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { buildOrderApi } from "../apps/order-api/src/service";
-import { createDynamoClient, documentClientFor } from "../lib/dynamodb";
 import { seedOrdersData } from "../apps/order-processor/src/seed-data";
 import { buildOrderProcessor } from "../apps/order-processor/src/service";
+import { createDynamoClient, documentClientFor } from "../lib/dynamodb";
 import { startDynalite } from "../local/deps";
+import { type LoadResult, load as loadWith, meanOf, runStandalone, tableRow } from "./_shared";
 
 const ROUNDS = 2;
 const SECONDS_PER_SIDE = 5;
 const CONNECTIONS = 8;
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function load(url: string, body: string): Promise<LoadResult> {
-  const autocannon = join(__dirname, "..", "node_modules", "autocannon", "autocannon.js");
-  const args = [autocannon, "--json", "-c", String(CONNECTIONS), "-d", String(SECONDS_PER_SIDE)];
-  args.push("-m", "POST", "-H", "content-type=application/json", "-b", body);
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const result = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-    "2xx": number;
-  };
-  if (result.non2xx > 0 || result.errors > 0 || result["2xx"] === 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors: not a valid run`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const load = (url: string, body: string) =>
+  loadWith(url, { connections: CONNECTIONS, seconds: SECONDS_PER_SIDE, method: "POST", body });
 
 export async function run(_opts: { json: boolean }): Promise<Record<string, number>> {
   const dynamodb = await startDynalite({ createTableMs: 0 });
@@ -89,8 +63,7 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
         sides.baseline.push(await load(`${processorUrl}/process-order`, body("BENCH-BASELINE")));
         sides.full.push(await load(`${apiUrl}/orders/`, body("BENCH-ORDER")));
       }
-      const f = (side: LoadResult[], key: keyof LoadResult) =>
-        Math.round(mean(side.map((r) => r[key])) * 10) / 10;
+      const f = (side: LoadResult[], key: keyof LoadResult) => Math.round(meanOf(side, key) * 10) / 10;
       const figures = {
         baseline_rps: Math.round(f(sides.baseline, "rps")),
         baseline_p50_ms: f(sides.baseline, "p50"),
@@ -103,16 +76,16 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
         `${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS_PER_SIDE} s per side, one product per side`,
       );
       console.table({
-        "reserve, no key (baseline)": {
-          "req/s": figures.baseline_rps,
-          "p50 ms": figures.baseline_p50_ms,
-          "p99 ms": figures.baseline_p99_ms,
-        },
-        "POST /orders (reserve, store, commit)": {
-          "req/s": figures.full_order_rps,
-          "p50 ms": figures.full_order_p50_ms,
-          "p99 ms": figures.full_order_p99_ms,
-        },
+        "reserve, no key (baseline)": tableRow(
+          figures.baseline_rps,
+          figures.baseline_p50_ms,
+          figures.baseline_p99_ms,
+        ),
+        "POST /orders (reserve, store, commit)": tableRow(
+          figures.full_order_rps,
+          figures.full_order_p50_ms,
+          figures.full_order_p99_ms,
+        ),
       });
       return figures;
     } finally {
@@ -125,12 +98,4 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
   }
 }
 
-if (require.main === module) {
-  run({ json: false }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone(run);

@@ -6,13 +6,11 @@
  * the sides alternate over rounds so drift on a shared machine hits both alike.
  * Run: `npm run bench -- todo` or `tsx bench/todo.ts`.
  */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import type { TodoConfig } from "../apps/todo/src/config";
 import { type RunningTodo, startTodo } from "../apps/todo/src/todo-service";
 import { type MariaDb, startMariaDb } from "../local/deps";
+import { type LoadResult, load as loadWith, meanOf, runStandalone, tableRow } from "./_shared";
 
 const ROUNDS = 2;
 const SECONDS_PER_SIDE = 5;
@@ -20,35 +18,14 @@ const CONNECTIONS = 16;
 const SEEDED_TASKS = 20;
 const POOL_SIZE = 10;
 
-interface LoadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function load(url: string, method: "GET" | "POST", expected: "2xx"): Promise<LoadResult> {
-  const autocannon = join(__dirname, "..", "node_modules", "autocannon", "autocannon.js");
-  const args = [autocannon, "--json", "-c", String(CONNECTIONS), "-d", String(SECONDS_PER_SIDE)];
-  if (method === "POST")
-    args.push("-m", "POST", "-H", "content-type=application/json", "-b", '{"title":"benchmark task"}');
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, url], {
-    maxBuffer: 16 * 1024 * 1024,
+function load(url: string, method: "GET" | "POST"): Promise<LoadResult> {
+  return loadWith(url, {
+    connections: CONNECTIONS,
+    seconds: SECONDS_PER_SIDE,
+    method,
+    ...(method === "POST" ? { body: '{"title":"benchmark task"}' } : {}),
   });
-  const result = JSON.parse(stdout) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-    "2xx": number;
-  };
-  if (result.non2xx > 0 || result.errors > 0 || result[expected] === 0)
-    throw new Error(
-      `${method} ${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors: not a valid run`,
-    );
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function startSide(db: MariaDb, name: string, tls: boolean): Promise<RunningTodo> {
   const password = `bench-${name}-password`;
@@ -100,15 +77,14 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
     const results = { plainGet: [] as LoadResult[], tlsGet: [] as LoadResult[] };
     const writes = { plainPost: [] as LoadResult[], tlsPost: [] as LoadResult[] };
     for (let round = 0; round < ROUNDS; round++) {
-      results.plainGet.push(await load(`${plain.url}/todos`, "GET", "2xx"));
-      results.tlsGet.push(await load(`${tls.url}/todos`, "GET", "2xx"));
+      results.plainGet.push(await load(`${plain.url}/todos`, "GET"));
+      results.tlsGet.push(await load(`${tls.url}/todos`, "GET"));
     }
     for (let round = 0; round < ROUNDS; round++) {
-      writes.plainPost.push(await load(`${plain.url}/todos`, "POST", "2xx"));
-      writes.tlsPost.push(await load(`${tls.url}/todos`, "POST", "2xx"));
+      writes.plainPost.push(await load(`${plain.url}/todos`, "POST"));
+      writes.tlsPost.push(await load(`${tls.url}/todos`, "POST"));
     }
-    const f = (side: LoadResult[], key: keyof LoadResult) =>
-      Math.round(mean(side.map((r) => r[key])) * 10) / 10;
+    const f = (side: LoadResult[], key: keyof LoadResult) => Math.round(meanOf(side, key) * 10) / 10;
     const figures = {
       get_plain_rps: Math.round(f(results.plainGet, "rps")),
       get_tls_rps: Math.round(f(results.tlsGet, "rps")),
@@ -129,26 +105,26 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
       `${CONNECTIONS} connections, pool of ${POOL_SIZE}, ${ROUNDS} rounds of ${SECONDS_PER_SIDE} s per side; GET lists ${SEEDED_TASKS} tasks`,
     );
     console.table({
-      "GET /todos, plain text (baseline)": {
-        "req/s": figures.get_plain_rps,
-        "p50 ms": figures.get_plain_p50_ms,
-        "p99 ms": figures.get_plain_p99_ms,
-      },
-      "GET /todos, TLS verify-identity": {
-        "req/s": figures.get_tls_rps,
-        "p50 ms": figures.get_tls_p50_ms,
-        "p99 ms": figures.get_tls_p99_ms,
-      },
-      "POST /todos, plain text (baseline)": {
-        "req/s": figures.post_plain_rps,
-        "p50 ms": figures.post_plain_p50_ms,
-        "p99 ms": figures.post_plain_p99_ms,
-      },
-      "POST /todos, TLS verify-identity": {
-        "req/s": figures.post_tls_rps,
-        "p50 ms": figures.post_tls_p50_ms,
-        "p99 ms": figures.post_tls_p99_ms,
-      },
+      "GET /todos, plain text (baseline)": tableRow(
+        figures.get_plain_rps,
+        figures.get_plain_p50_ms,
+        figures.get_plain_p99_ms,
+      ),
+      "GET /todos, TLS verify-identity": tableRow(
+        figures.get_tls_rps,
+        figures.get_tls_p50_ms,
+        figures.get_tls_p99_ms,
+      ),
+      "POST /todos, plain text (baseline)": tableRow(
+        figures.post_plain_rps,
+        figures.post_plain_p50_ms,
+        figures.post_plain_p99_ms,
+      ),
+      "POST /todos, TLS verify-identity": tableRow(
+        figures.post_tls_rps,
+        figures.post_tls_p50_ms,
+        figures.post_tls_p99_ms,
+      ),
     });
     console.log(
       `over TLS: GET at ${figures.get_tls_ratio_percent}% and POST at ${figures.post_tls_ratio_percent}% of the plain-text throughput`,
@@ -160,12 +136,4 @@ export async function run(_opts: { json: boolean }): Promise<Record<string, numb
   }
 }
 
-if (require.main === module) {
-  run({ json: false }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone(run);

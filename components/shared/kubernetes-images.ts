@@ -11,7 +11,9 @@ export const IMAGES = {
   awsCli: "public.ecr.aws/aws-cli/aws-cli:2.22.10",
   mysqldExporter: "quay.io/prometheus/mysqld-exporter:v0.16.0",
   redisExporter: "quay.io/oliver006/redis_exporter:v1.66.0",
-  jmxExporter: "docker.io/bitnami/jmx-exporter:1.0.1",
+  // Bitnami's versioned images live on in its legacy repository since its free catalog moved (2025).
+  // Runs the standalone exporter: `java -jar .../jmx_prometheus_standalone.jar <port> <config>`.
+  jmxExporter: "docker.io/bitnamilegacy/jmx-exporter:1.0.1",
 } as const;
 
 /** The non-root uid each image runs as. */

@@ -1,12 +1,9 @@
+import type { Migration } from "../../../lib/mysql/migrations";
+
 /**
  * The schema, as ordered migrations. A migration, once released, is never edited: a change is a
  * new entry with the next version. Each runs once, at start-up, before the service takes traffic.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  statements: string[];
-}
 
 export const migrations: readonly Migration[] = [
   {

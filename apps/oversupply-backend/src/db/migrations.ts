@@ -1,10 +1,11 @@
 import type { Pool } from "mysql2/promise";
+import { applyMigrations, type Migration } from "../../../../lib/mysql/migrations";
 import { INITIAL_WEIGHTS } from "../../../oversupply-protocol/src/weights";
 
 const TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
 
 /** The backend's schema, in order. Never edit an applied migration: append a new one. */
-export const MIGRATIONS: readonly { version: number; name: string; statements: string[] }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: "registrations, outbox, recommendations, outcomes, weights",
@@ -71,39 +72,6 @@ export const MIGRATIONS: readonly { version: number; name: string; statements: s
  * Applies pending migrations. A named lock serialises replicas starting at once; each migration's
  * version is recorded in `schema_migrations` so it runs exactly once.
  */
-export async function migrate(pool: Pool): Promise<number[]> {
-  const connection = await pool.getConnection();
-  try {
-    const [[lock]] = (await connection.query(
-      "SELECT GET_LOCK('oversupply_backend_migrations', 60) AS acquired",
-    )) as [{ acquired: number }[], unknown];
-    if (lock?.acquired !== 1) throw new Error("could not acquire the migration lock within 60 s");
-    await connection.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INT UNSIGNED NOT NULL PRIMARY KEY,
-        name VARCHAR(200) NOT NULL,
-        applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
-      ) ${TABLE_OPTIONS}`,
-    );
-    const [rows] = (await connection.query("SELECT version FROM schema_migrations")) as [
-      { version: number }[],
-      unknown,
-    ];
-    const applied = new Set(rows.map((r) => r.version));
-    const ran: number[] = [];
-    for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      // MySQL commits DDL implicitly, so a migration is kept small enough to be re-runnable by hand.
-      for (const statement of migration.statements) await connection.query(statement);
-      await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [
-        migration.version,
-        migration.name,
-      ]);
-      ran.push(migration.version);
-    }
-    return ran;
-  } finally {
-    await connection.query("SELECT RELEASE_LOCK('oversupply_backend_migrations')").catch(() => undefined);
-    connection.release();
-  }
+export function migrate(pool: Pool): Promise<number[]> {
+  return applyMigrations(pool, MIGRATIONS, { lockName: "oversupply_backend_migrations" });
 }

@@ -90,6 +90,9 @@ export const KNOWN_TOOLS = new Set([
   "true",
   "false",
   "source",
+  "eval",
+  "open",
+  "xdg-open",
   "set",
   "read",
   "which",
@@ -380,6 +383,21 @@ export function splitCommands(text: string): string[][] {
   return commands;
 }
 
+/** Whether a shell line leaves a quoted string open (it then goes on on the next line). */
+function endsInsideQuotes(text: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === "\\" && quote === '"') i++;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "\\") i++;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) return false;
+  }
+  return quote !== undefined;
+}
+
 /** The commands of a Markdown file's shell blocks (console blocks: only the `$ ` lines). */
 export function commandsOf(content: string): ShownCommand[] {
   const shown: ShownCommand[] = [];
@@ -404,6 +422,10 @@ export function commandsOf(content: string): ShownCommand[] {
       const startLine = pending?.line ?? line;
       if (/\\\s*$/.test(text)) {
         pending = { line: startLine, text: text.replace(/\\\s*$/, "") };
+        return;
+      }
+      if (endsInsideQuotes(text)) {
+        pending = { line: startLine, text };
         return;
       }
       pending = undefined;
@@ -568,7 +590,13 @@ export function checkCommand(facts: RepoFacts, words: string[], cwd: string | un
   if (tool === "npm") {
     const [sub, ...more] = args;
     if (sub === "run" || sub === "run-script") {
-      const [name, ...rest2] = more;
+      // npm's own flags (-s, --silent, --if-present) come before the script's name
+      const [name, ...rest2] = more.slice(
+        Math.max(
+          0,
+          more.findIndex((x) => !x.startsWith("-")),
+        ),
+      );
       if (!name || isPlaceholder(name)) return [];
       if (!(name in facts.scripts)) return [`npm run ${name}: no such script in package.json`];
       const dashes = rest2.indexOf("--");

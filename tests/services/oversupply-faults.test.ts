@@ -4,27 +4,11 @@ import { type RunningBackend, startBackend } from "../../apps/oversupply-backend
 import { startFrontend } from "../../apps/oversupply-frontend/src/frontend";
 import { type RunningMatcher, startMatcher } from "../../apps/oversupply-matcher/src/matcher";
 import { type ActiveMq, freePort, type MariaDb, startActiveMq, startMariaDb } from "../../local/deps";
+import { eventually as pollUntil } from "../harness/eventually";
 
-/** Polls `probe` until it returns a value other than undefined, or fails with `what` at the deadline. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** Recovering from an outage takes longer than a normal flow: a minute per condition. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> =>
+  pollUntil(what, probe, { timeoutMs: 60_000, intervalMs: 200 });
 
 const registration = () => ({
   partner: "Groentehal Noord",

@@ -16,27 +16,7 @@ import { signatureHeaders } from "../../apps/oversupply-protocol/src/signature";
 import type { Weights } from "../../apps/oversupply-protocol/src/weights";
 import { StompClient } from "../../lib/stomp";
 import { type SharedDependencies, sharedDependencies } from "../../local/deps";
-
-/** Polls `probe` until it returns a value other than undefined, or fails with `what` at the deadline. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { eventually } from "../harness/eventually";
 
 function tomorrow(): string {
   return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

@@ -22,6 +22,10 @@ function tsProgram(entry: string, env: Record<string, string>): ExtraCommand {
 const missing = (command: string, pkg: string) => () =>
   findCommand(command) ? undefined : `${command} is not installed (Debian package ${pkg})`;
 
+/** `skip` runs before the dependencies start: ask the catalog whether a service will use one. */
+const unused = (context: LocalSystemContext, kind: "mysql" | "redis" | "activemq" | "dynamodb") =>
+  context.services.some((s) => s.uses[kind]) ? undefined : `no service uses ${kind}`;
+
 export function backupRoot(context: LocalSystemContext): string {
   return join(context.config.stateDir, "backups");
 }
@@ -56,9 +60,7 @@ export const opsExtraProcesses: ExtraProcess[] = [
     name: "mysqld-exporter",
     port: OPS_PORTS["mysqld-exporter"],
     skip: (context) =>
-      context.dependencies.mysql
-        ? missing("prometheus-mysqld-exporter", "prometheus-mysqld-exporter")()
-        : "no MySQL in use",
+      unused(context, "mysql") ?? missing("prometheus-mysqld-exporter", "prometheus-mysqld-exporter")(),
     command: async (context, port) => {
       const mysql = context.dependencies.mysql!;
       const password = randomBytes(18).toString("base64url");
@@ -80,9 +82,7 @@ export const opsExtraProcesses: ExtraProcess[] = [
     name: "redis-exporter",
     port: OPS_PORTS["redis-exporter"],
     skip: (context) =>
-      context.dependencies.redis
-        ? missing("prometheus-redis-exporter", "prometheus-redis-exporter")()
-        : "no Redis in use",
+      unused(context, "redis") ?? missing("prometheus-redis-exporter", "prometheus-redis-exporter")(),
     command: (context, port) => {
       const redis = context.dependencies.redis!;
       return {
@@ -96,7 +96,7 @@ export const opsExtraProcesses: ExtraProcess[] = [
   {
     name: "activemq-exporter",
     port: OPS_PORTS["activemq-exporter"],
-    skip: (context) => (context.dependencies.activemq ? undefined : "no ActiveMQ in use"),
+    skip: (context) => unused(context, "activemq"),
     command: (context, port) => {
       const broker = context.dependencies.activemq!;
       const queues = queuesOf(context.services.flatMap((s) => s.uses.activemq?.destinations ?? []));

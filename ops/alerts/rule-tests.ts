@@ -72,6 +72,11 @@ export const alertRuleTests: Record<string, AlertRuleTest> = {
           series: `http_requests_total{${SERVICE},route="/todos",method="GET",status_code="200"}`,
           values: "0+99x20",
         },
+        // a readiness probe failing during a dependency outage is not a failed request
+        {
+          series: `http_requests_total{${SERVICE},route="/readyz",method="GET",status_code="503"}`,
+          values: "0+50x20",
+        },
       ],
       evalTime: "15m",
       expect: [],

@@ -36,13 +36,15 @@ export interface SystemStatus {
   error?: string;
 }
 
+const NOT_PROBES = 'route!~"/healthz|/readyz|/metrics"';
+
 /** The PromQL behind each figure (also shown on the page, so anyone can rerun them). */
 export const QUERIES = {
   up: 'max by (service, system) (up{role="service"})',
-  rate: "sum by (service) (rate(http_requests_total[1m]))",
-  errorRatio:
-    'sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m]))',
-  p95: "histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m])))",
+  // probes and scrapes left out, as in the alert rules
+  rate: `sum by (service) (rate(http_requests_total{${NOT_PROBES}}[1m]))`,
+  errorRatio: `sum by (service) (rate(http_requests_total{status_code=~"5..",${NOT_PROBES}}[5m])) / sum by (service) (rate(http_requests_total{${NOT_PROBES}}[5m]))`,
+  p95: `histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{${NOT_PROBES}}[5m])))`,
   queueDepth: "activemq_queue_size",
   queueConsumers: "activemq_queue_consumer_count",
   deadLetters: "activemq_dlq_size",
@@ -133,7 +135,8 @@ export async function collectStatus(
       generatedAt: new Date(),
       prometheusUrl: prometheus.baseUrl,
       services: services.map((s) => {
-        const ratio = errorsBy.get(s.name);
+        // no 5xx series at all means no errors, when the service has traffic
+        const ratio = errorsBy.get(s.name) ?? (rateBy.has(s.name) ? 0 : undefined);
         return {
           ...s,
           up: upBy.get(s.name),

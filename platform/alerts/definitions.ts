@@ -119,7 +119,8 @@ export const alertDefinitions: readonly AlertDefinition[] = [
       "{{ $labels.service }} answers {{ $value | humanizePercentage }} of its requests with 5xx (over 5 minutes).",
     severity: "critical",
     prometheus: {
-      expr: 'sum by (service) (rate(http_requests_total{status_code=~"5.."}[5m])) / sum by (service) (rate(http_requests_total[5m])) > 0.05',
+      // Probes and scrapes are left out: a readiness 503 during an outage is not a failed request.
+      expr: 'sum by (service) (rate(http_requests_total{status_code=~"5..",route!~"/healthz|/readyz|/metrics"}[5m])) / sum by (service) (rate(http_requests_total{route!~"/healthz|/readyz|/metrics"}[5m])) > 0.05',
       for: "5m",
     },
     cloudwatch: [
@@ -143,7 +144,7 @@ export const alertDefinitions: readonly AlertDefinition[] = [
     description: "{{ $labels.service }} p95 latency is {{ $value | humanizeDuration }} (over 5 minutes).",
     severity: "warning",
     prometheus: {
-      expr: "histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))) > 0.5",
+      expr: 'histogram_quantile(0.95, sum by (service, le) (rate(http_request_duration_seconds_bucket{route!~"/healthz|/readyz|/metrics"}[5m]))) > 0.5',
       for: "10m",
     },
     cloudwatch: [

@@ -162,7 +162,7 @@ describe("status page", function () {
       stores.join(" | "),
     );
     const screenshot = await tab.screenshot({
-      path: join(__dirname, "../../docs/operations/status-page.png"),
+      path: join(tmpdir(), "battle-ready-status-page.png"),
       fullPage: true,
     });
     assert.ok(screenshot.length > 10_000, "the screenshot is nearly empty");

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium } from "playwright-core";
 import { type RunningBackend, startBackend } from "../../apps/oversupply-backend/src/backend";
 import { type RunningCruncher, startCruncher } from "../../apps/oversupply-cruncher/src/cruncher";
 import { updateWeights } from "../../apps/oversupply-cruncher/src/update-rule";
@@ -16,6 +15,7 @@ import { signatureHeaders } from "../../apps/oversupply-protocol/src/signature";
 import type { Weights } from "../../apps/oversupply-protocol/src/weights";
 import { StompClient } from "../../lib/stomp";
 import { type SharedDependencies, sharedDependencies } from "../../local/deps";
+import { launchChromium } from "../harness/chromium";
 import { eventually } from "../harness/eventually";
 
 function tomorrow(): string {
@@ -212,18 +212,7 @@ describe("oversupply system (backend, matcher, cruncher, frontend on MariaDB and
   });
 
   it("end to end in Chromium: register oversupply and see the recommended match appear", async () => {
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

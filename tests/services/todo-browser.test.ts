@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { type RunningTodo, startTodo } from "../../apps/todo/src/todo-service";
 import type { MariaDb } from "../../local/deps/mariadb";
+import { launchChromium } from "../harness/chromium";
 import { call, eventually, quiet, startSecureMariaDb, todoConfigFor } from "./todo-fixture";
 
 interface TodoBody {
@@ -11,16 +12,6 @@ interface TodoBody {
   title: string;
   done: boolean;
 }
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("todo: the page in headless Chromium", function () {
   this.timeout(180_000);
@@ -34,7 +25,7 @@ describe("todo: the page in headless Chromium", function () {
     const secure = await startSecureMariaDb();
     db = secure.db;
     todo = await startTodo(todoConfigFor(db, secure.password), quiet);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => {

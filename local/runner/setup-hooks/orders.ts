@@ -1,9 +1,9 @@
-import { createDynamoClient } from "../../../apps/order-processor/src/dynamodb";
 import {
   type OrdersTables,
   type SeedReport,
   seedOrdersData,
 } from "../../../apps/order-processor/src/seed-data";
+import { createDynamoClient } from "../../../lib/dynamodb";
 import type { ServiceHooks } from "../setup-hooks";
 
 /**

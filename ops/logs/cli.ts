@@ -15,7 +15,7 @@ const USAGE = `usage: npm run logs -- [options] [text]
 export function parseLogArgs(
   args: string[],
   now = new Date(),
-): { filter: LogFilter; json: boolean; dir?: string } {
+): { filter: LogFilter; json: boolean; dir?: string; help?: boolean } {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -31,7 +31,7 @@ export function parseLogArgs(
       help: { type: "boolean", short: "h" },
     },
   });
-  if (values.help) throw new Error(USAGE);
+  if (values.help) return { filter: {}, json: false, help: true };
   if (values.level && !(LEVELS as readonly string[]).includes(values.level))
     throw new Error(`--level must be one of ${LEVELS.join(", ")} (got ${values.level})`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -53,7 +53,8 @@ export function parseLogArgs(
 }
 
 async function main(): Promise<void> {
-  const { filter, json, dir } = parseLogArgs(process.argv.slice(2));
+  const { filter, json, dir, help } = parseLogArgs(process.argv.slice(2));
+  if (help) return console.log(USAGE);
   const entries = await searchLogs(dir ?? runnerConfig().logsDir, filter);
   const color = process.stdout.isTTY && !process.env.NO_COLOR;
   for (const entry of entries) console.log(json ? JSON.stringify(entry.raw) : formatEntry(entry, color));

@@ -1,0 +1,76 @@
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type BackupStatus, backupStatusFile, readBackupStatus } from "../exporters/ops-exporter";
+import { createBackup, verifyBackup } from "./backup";
+import { backupKey } from "./encryption";
+import { backupName, backupsIn, KEY_HELP, localSystem } from "./local-system";
+import { existingDatabases } from "./mysql";
+
+const USAGE = `usage: npm run backup -- [--to <dir>] [--s3 s3://bucket/prefix] [--keep <n>]
+  Backs up the local MySQL databases (mariadb-dump --single-transaction) and every DynamoDB table
+  (scan export), gzip + AES-256-GCM, with a SHA-256 manifest, into <dir>/<UTC timestamp>/.
+  --to <dir>      default .local/backups
+  --s3 <uri>      also copy the finished backup there with the aws CLI (BACKUP_S3_ENDPOINT for MinIO, LocalStack…)
+  --keep <n>      keep the newest n backups in <dir> (default 7)
+${KEY_HELP}`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      to: { type: "string" },
+      s3: { type: "string" },
+      keep: { type: "string", default: "7" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const keep = Number(values.keep);
+  if (!(Number.isInteger(keep) && keep > 0))
+    throw new Error(`--keep must be a positive integer (got ${values.keep})`);
+  const local = localSystem();
+  const { sources } = local;
+  const root = resolve(values.to ?? local.backupRoot);
+  const key = backupKey(local.keyFile);
+  if (sources.mysql) {
+    const port = sources.mysql.target.port;
+    sources.mysql.databases = await existingDatabases(sources.mysql.target, sources.mysql.databases).catch(
+      (error) => {
+        throw new Error(`cannot reach MariaDB on port ${port} (is npm start running?): ${error.message}`);
+      },
+    );
+  }
+  const dir = join(root, backupName());
+  const started = Date.now();
+  const manifest = await createBackup(sources, dir, key);
+  await verifyBackup(dir, key);
+  const status: BackupStatus = readBackupStatus(root);
+  for (const [store, entry] of Object.entries(manifest.stores)) {
+    status[store] = { completedAt: Math.floor(Date.now() / 1000), bytes: entry.bytes, location: dir };
+    console.log(`${store}: ${entry.bytes} bytes in ${entry.durationMs} ms`);
+  }
+  writeFileSync(backupStatusFile(root), JSON.stringify(status, null, 2));
+  console.log(`backup written and verified: ${dir} (${Date.now() - started} ms)`);
+  if (values.s3) {
+    const endpoint = process.env.BACKUP_S3_ENDPOINT ? ["--endpoint-url", process.env.BACKUP_S3_ENDPOINT] : [];
+    const target = `${values.s3.replace(/\/$/, "")}/${backupName(new Date(manifest.createdAt))}/`;
+    const upload = spawnSync("aws", ["s3", "cp", "--recursive", ...endpoint, dir, target], {
+      stdio: "inherit",
+    });
+    if (upload.error || upload.status !== 0)
+      throw new Error(
+        `upload to ${target} failed${upload.error ? `: ${upload.error.message} (is the aws CLI installed?)` : ""}`,
+      );
+    console.log(`copied to ${target}`);
+  }
+  const older = backupsIn(root).slice(0, -keep);
+  for (const old of older) rmSync(join(root, old), { recursive: true, force: true });
+  if (older.length) console.log(`removed ${older.length} older backup(s), keeping ${keep}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`backup failed: ${error.message}`);
+  process.exit(1);
+});

@@ -19,7 +19,7 @@ const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").
 function niceStep(max: number, ticks: number): number {
   const raw = max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * 0.99);
   return step ?? 10 * magnitude;
 }
 
@@ -41,7 +41,8 @@ export function renderChart(points: readonly ChartPoint[], options: ChartOptions
   const yStep = niceStep(maxCount, 6);
   const yMax = Math.ceil(maxCount / yStep) * yStep;
   const xStep = niceStep(maxMinute, 8);
-  const xMax = Math.ceil(maxMinute / xStep) * xStep;
+  // A last sample a few seconds past a round minute does not add a whole tick.
+  const xMax = Math.ceil(maxMinute / xStep - 0.01) * xStep;
   const x = (minute: number) => margin.left + (minute / xMax) * plotW;
   const y = (count: number) => margin.top + plotH - (count / yMax) * plotH;
 

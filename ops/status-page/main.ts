@@ -7,6 +7,8 @@ export interface StatusPageOptions {
   port: number;
   prometheusUrl: string;
   services: { name: string; system: string }[];
+  /** What the charts cover. Default 30 minutes. */
+  windowSeconds?: number;
 }
 
 const SECURITY_HEADERS = {
@@ -33,7 +35,7 @@ export function startStatusPage(options: StatusPageOptions): Promise<Server> {
       response.writeHead(404, { "content-type": "application/json" });
       return response.end(JSON.stringify({ error: `no route for GET ${path}` }));
     }
-    const status = await collectStatus(prometheus, options.services);
+    const status = await collectStatus(prometheus, options.services, options.windowSeconds);
     if (path === "/api/status") {
       response.writeHead(200, { "content-type": "application/json" });
       return response.end(JSON.stringify(status));

@@ -52,15 +52,16 @@ th{font-weight:600;background:#eef1f4}td.num{text-align:right;font-variant-numer
 
 /** The status page: services, queues, stores and firing alerts. Refreshes itself every 15 s. */
 export function renderStatusPage(status: SystemStatus): string {
+  const window = `${Math.round(status.windowSeconds / 60)} min`;
   const services = status.services
     .map(
       (
         s,
       ) => `<tr data-service="${escapeHtml(s.name)}"><td>${escapeHtml(s.name)}<div class="muted">${escapeHtml(s.system)}</div></td>
 <td>${health(s.up)}</td><td class="num">${fixed(s.requestsPerSecond, 2, "/s")}</td>
-<td>${sparkline(s.rateHistory, `${s.name} requests per second, last 30 minutes`)}</td>
+<td>${sparkline(s.rateHistory, `${s.name} requests per second, last ${window}`)}</td>
 <td class="num">${s.errorRatio === undefined ? "—" : `${(s.errorRatio * 100).toFixed(2)}%`}</td>
-<td class="num">${ms(s.p95Seconds)}</td><td>${sparkline(s.p95History, `${s.name} p95 latency, last 30 minutes`)}</td></tr>`,
+<td class="num">${ms(s.p95Seconds)}</td><td>${sparkline(s.p95History, `${s.name} p95 latency, last ${window}`)}</td></tr>`,
     )
     .join("\n");
   const queues = status.queues.length
@@ -69,7 +70,7 @@ export function renderStatusPage(status: SystemStatus): string {
           (
             q,
           ) => `<tr data-queue="${escapeHtml(q.queue)}"><td>${escapeHtml(q.queue)}</td><td class="num">${fixed(q.depth, 0)}</td>
-<td>${sparkline(q.depthHistory, `${q.queue} depth, last 30 minutes`)}</td><td class="num">${fixed(q.consumers, 0)}</td><td class="num">${fixed(q.deadLetters, 0)}</td></tr>`,
+<td>${sparkline(q.depthHistory, `${q.queue} depth, last ${window}`)}</td><td class="num">${fixed(q.consumers, 0)}</td><td class="num">${fixed(q.deadLetters, 0)}</td></tr>`,
         )
         .join("\n")
     : '<tr><td colspan="5" class="muted">no queue metrics yet</td></tr>';
@@ -87,14 +88,14 @@ export function renderStatusPage(status: SystemStatus): string {
 <meta http-equiv="refresh" content="15"><title>battle-ready status</title><style>${STYLE}</style></head>
 <body><main>
 <h1>battle-ready: local status</h1>
-<p class="muted">From Prometheus at ${escapeHtml(status.prometheusUrl)}, ${escapeHtml(status.generatedAt.toISOString())}. Rates over 1 minute, error ratio and p95 over 5 minutes; charts show the last 30 minutes.</p>
+<p class="muted">From Prometheus at ${escapeHtml(status.prometheusUrl)}, ${escapeHtml(status.generatedAt.toISOString())}. Rates over 1 minute, error ratio and p95 over 5 minutes; charts show the last ${window}.</p>
 ${status.error ? `<p class="error" role="alert">${escapeHtml(status.error)}</p>` : ""}
 <h2>Alerts</h2>${alerts}
 <h2>Services</h2>
-<table aria-label="services"><thead><tr><th>service</th><th>health</th><th>requests</th><th>rate, 30 min</th><th>errors (5xx)</th><th>p95</th><th>p95, 30 min</th></tr></thead>
+<table aria-label="services"><thead><tr><th>service</th><th>health</th><th>requests</th><th>rate, ${window}</th><th>errors (5xx)</th><th>p95</th><th>p95, ${window}</th></tr></thead>
 <tbody>${services}</tbody></table>
 <h2>Queues</h2>
-<table aria-label="queues"><thead><tr><th>queue</th><th>depth</th><th>depth, 30 min</th><th>consumers</th><th>dead letters</th></tr></thead>
+<table aria-label="queues"><thead><tr><th>queue</th><th>depth</th><th>depth, ${window}</th><th>consumers</th><th>dead letters</th></tr></thead>
 <tbody>${queues}</tbody></table>
 <h2>Databases and broker</h2>
 <table aria-label="stores"><thead><tr><th>store</th><th>state</th><th>details</th></tr></thead><tbody>${stores}</tbody></table>

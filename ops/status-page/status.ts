@@ -29,6 +29,8 @@ export interface StoreStatus {
 export interface SystemStatus {
   generatedAt: Date;
   prometheusUrl: string;
+  /** What the charts cover. */
+  windowSeconds: number;
   services: ServiceStatus[];
   queues: QueueStatus[];
   stores: StoreStatus[];
@@ -134,6 +136,7 @@ export async function collectStatus(
     return {
       generatedAt: new Date(),
       prometheusUrl: prometheus.baseUrl,
+      windowSeconds,
       services: services.map((s) => {
         // no 5xx series at all means no errors, when the service has traffic
         const ratio = errorsBy.get(s.name) ?? (rateBy.has(s.name) ? 0 : undefined);
@@ -192,6 +195,7 @@ export async function collectStatus(
     return {
       generatedAt: new Date(),
       prometheusUrl: prometheus.baseUrl,
+      windowSeconds,
       services: services.map((s) => ({ ...s, rateHistory: [], p95History: [] })),
       queues: [],
       stores: [],

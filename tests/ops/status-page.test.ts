@@ -106,6 +106,7 @@ describe("status page", function () {
         { name: "order-api", system: "orders" },
         { name: "never-scraped", system: "x" },
       ],
+      windowSeconds: 120, // 5 s steps: charts have points within seconds
     });
     pageUrl = `http://127.0.0.1:${pagePort}`;
   });
@@ -118,8 +119,13 @@ describe("status page", function () {
 
   it("renders health, rate, error ratio, p95, charts, queues and stores in headless Chromium", async () => {
     // charts need at least two points in the range query
-    await eventually("a chart with data", async () =>
-      (await (await fetch(pageUrl)).text()).includes("<polyline"),
+    await eventually(
+      "charts with data in the todo row",
+      async () =>
+        /data-service="todo">(?:(?!<\/tr>).)*<polyline(?:(?!<\/tr>).)*<polyline/s.test(
+          await (await fetch(pageUrl)).text(),
+        ),
+      60_000,
     );
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",

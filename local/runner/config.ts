@@ -33,8 +33,6 @@ export interface RunnerConfig {
   logLevel: string;
   /** A module exporting `catalog` to run instead of the real one (tests). */
   catalogModule?: string;
-  /** False with BATTLE_READY_EXTRAS=off: only dependencies and services, no monitoring stack. */
-  extras: boolean;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -71,7 +69,6 @@ export function runnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig
     readyTimeoutMs: integer(env, "BATTLE_READY_READY_TIMEOUT_MS", 45_000, 1000, 3_600_000),
     logLevel: env.LOG_LEVEL || "info",
     catalogModule,
-    extras: env.BATTLE_READY_EXTRAS !== "off",
   };
 }
 

@@ -89,7 +89,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
     if (signal?.aborted) throw new InterruptedError("start-up interrupted");
   };
   const catalog = options.catalog ?? loadCatalog(config);
-  const extras = options.extras ?? (config.extras ? extraProcesses : []);
+  const extras = options.extras ?? extraProcesses;
   const hooks = options.hooks ?? serviceHooks;
   const services = catalog.filter((s) => s.kind !== "job");
   const needed = DEPENDENCY_ORDER.filter((d) => services.some((s) => s.uses[d] !== undefined));

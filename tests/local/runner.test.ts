@@ -130,8 +130,6 @@ describe("local runner (npm start)", function () {
     env = {
       BATTLE_READY_STATE_DIR: stateDir,
       BATTLE_READY_CATALOG: "tests/local/fixtures/runner-catalog.ts",
-      // The runner's own mechanics; the monitoring extras are checked by tests/system.
-      BATTLE_READY_EXTRAS: "off",
       BATTLE_READY_MYSQL_PORT: String(ports.mysql),
       BATTLE_READY_REDIS_PORT: String(ports.redis),
       BATTLE_READY_STOMP_PORT: String(ports.stomp),

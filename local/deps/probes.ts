@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { connect, type Socket } from "node:net";
 
 /**
@@ -53,18 +54,32 @@ export async function stompConnects(port: number, login: string, passcode: strin
   return true;
 }
 
+/**
+ * The status of a GET on `url`, body drained. node:http rather than fetch: fetch refuses the
+ * browsers' "bad ports" (e.g. 10080, where a port offset can put a service).
+ */
+function httpStatus(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { timeout: timeoutMs }, (response) => {
+      response.resume();
+      response.once("end", () => resolve(response.statusCode ?? 0));
+      response.once("error", reject);
+    });
+    request.once("timeout", () => request.destroy(new Error(`${url} did not answer within ${timeoutMs} ms`)));
+    request.once("error", reject);
+  });
+}
+
 /** Any HTTP answer at all from `url`. */
 export async function httpAnswers(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  await response.arrayBuffer();
+  await httpStatus(url, 3000);
   return true;
 }
 
 /** `url` answers 200 (a readiness probe). */
 export async function answers200(url: string): Promise<boolean> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  const status = await httpStatus(url, 2000);
+  if (status !== 200) throw new Error(`${url} answered ${status}`);
   return true;
 }
 

@@ -42,7 +42,7 @@ export function webhookConfigFromEnv(env: EnvReader = readEnv()): WebhookConfig 
       user: env.string("MYSQL_USER"),
       password: env.string("MYSQL_PASSWORD"),
       database: env.string("MYSQL_DATABASE"),
-      connections: env.int("MYSQL_POOL_SIZE", 10, { min: 2, max: 200 }),
+      connections: env.int("MYSQL_POOL_SIZE", 10, { min: 1, max: 200 }),
     },
     batching: {
       maxBatchSize: env.int("BATCH_MAX_SIZE", DEFAULT_BATCHING.maxBatchSize, { min: 1, max: 5000 }),

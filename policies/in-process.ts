@@ -92,6 +92,8 @@ export async function runPolicy(
   policy: PlatformPolicy,
   resources: PolicyInput[],
   settings: PolicySettings = {},
+  /** Where a stack policy's violation that names no resource is reported. */
+  stackUrn = "(stack)",
 ): Promise<{ urn: string; message: string }[]> {
   const found: { urn: string; message: string }[] = [];
   const stackTags: ReadonlyMap<string, string> = new Map();
@@ -146,7 +148,7 @@ export async function runPolicy(
     notApplicable,
   } as StackValidationArgs;
   try {
-    await validateStack(policy)(args, (message, urn) => found.push({ urn: urn ?? "(stack)", message }));
+    await validateStack(policy)(args, (message, urn) => found.push({ urn: urn ?? stackUrn, message }));
   } catch (error) {
     if (!(error instanceof NotApplicable)) throw error;
   }
@@ -168,7 +170,8 @@ export async function evaluatePolicies(stack: string, recorded: RecordedResource
   for (const policy of policies) {
     const level = levelOf(policy, config);
     const settings = settingsOf(policy, config);
-    const violations = level === "disabled" ? [] : await runPolicy(policy, resources, settings);
+    const stackUrn = `urn:pulumi:${stack}::battle-ready::pulumi:pulumi:Stack::battle-ready-${stack}`;
+    const violations = level === "disabled" ? [] : await runPolicy(policy, resources, settings, stackUrn);
     reports.push({
       name: policy.name,
       group: policy.group,

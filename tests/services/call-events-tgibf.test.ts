@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { parseCallEvent } from "../../apps/call-webhook/src/call-event";
 import { drawEventType, EVENT_MIX, EventFactory, MIX_TOTAL } from "../../apps/tgibf/src/event-mix";
 import { LatencyHistogram } from "../../apps/tgibf/src/latency-histogram";
@@ -141,6 +143,26 @@ describe("call-events: tgibf", () => {
         [500, 90_000, 120_000, 3_600_000, 30_000],
       );
     });
+  });
+
+  it("the CLI refuses a non-loopback WEBHOOK before sending anything (exit 2)", function () {
+    this.timeout(30_000);
+    const repoRoot = join(__dirname, "..", "..");
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"),
+        join(repoRoot, "apps", "tgibf", "src", "main.ts"),
+      ],
+      {
+        env: { ...process.env, WEBHOOK: "http://203.0.113.7:8090/webhook" },
+        encoding: "utf8",
+        timeout: 25_000,
+      },
+    );
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /refusing to load 203\.0\.113\.7:8090: only loopback targets/);
+    assert.equal(run.stdout, "");
   });
 
   describe("figures", () => {

@@ -31,7 +31,8 @@ describe("docs", () => {
     this.timeout(180_000);
     const shown = shownNpmRuns().some((w) => w.join(" ") === "npm run plan -- --stack dev --json");
     assert.ok(shown, "the docs show npm run plan -- --stack dev --json");
-    const { stdout } = await run("npm", ["run", "--silent", "plan", "--", "--stack", "dev", "--json"], {
+    // Exactly as shown: the project's .npmrc keeps npm's banner off stdout, so the output is JSON.
+    const { stdout } = await run("npm", ["run", "plan", "--", "--stack", "dev", "--json"], {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024,
     });

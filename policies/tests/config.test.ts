@@ -53,3 +53,13 @@ describe("policy enforcement per stack (policies/config/<stack>.json)", () => {
     }
   });
 });
+
+describe("docs/policies.md", () => {
+  it("lists every policy of the registry", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "policies.md"), "utf8");
+    const missing = policies.filter((p) => !doc.includes(`| \`${p.name}\` |`)).map((p) => p.name);
+    assert.deepEqual(missing, []);
+  });
+});

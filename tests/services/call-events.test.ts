@@ -7,10 +7,12 @@ import type { CallWebhook } from "../../apps/call-webhook/src/webhook";
 import { sharedDependencies } from "../../local/deps";
 import {
   createTestDatabase,
+  eventually,
   metricValue,
   postEvent,
   separateConnection,
   startTestWebhook,
+  storedCallIds,
   validEvent,
 } from "./call-events-fixtures";
 
@@ -163,6 +165,32 @@ describe("call-events: call-webhook against MariaDB", function () {
     } finally {
       await counting.close();
     }
+  });
+
+  it("on shutdown, answers the events it accepted and stores every one it acknowledged", async () => {
+    const fresh = await createTestDatabase((await sharedDependencies()).mysql);
+    const closing = await startTestWebhook(fresh);
+    let answered = 0;
+    const answers = Array.from({ length: 300 }, () => validEvent()).map((event) =>
+      postEvent(closing.url, event).then(
+        (answer) => {
+          answered += 1;
+          return { callId: String(event.call_id), status: answer.status };
+        },
+        () => ({ callId: String(event.call_id), status: 0 }), // refused: the server had closed
+      ),
+    );
+    await eventually("the first answers", () => answered >= 20);
+    await closing.close(); // while the rest are in flight
+    const settled = await Promise.all(answers);
+    const statuses = settled.map((a) => a.status);
+    assert.ok(
+      statuses.every((s) => s === 0 || s === 200 || s === 503),
+      JSON.stringify(statuses),
+    );
+    const acknowledged = settled.filter((a) => a.status === 200).map((a) => a.callId);
+    assert.ok(acknowledged.length >= 20);
+    assert.deepEqual(new Set(await storedCallIds(fresh)), new Set(acknowledged));
   });
 
   it("shares counts between replicas and across restarts (they are committed with the events)", async () => {

@@ -291,6 +291,20 @@ function markdown(r: LoadTestResult): string {
   return `${lines.join("\n")}\n`;
 }
 
+const USAGE = `npm run load-test [-- options]
+
+Starts MariaDB and call-webhook, runs tgibf at a constant rate, reads the 30-minute count as it
+goes, checks that every event answered 200 is stored, and writes report.md, report.json and
+count-last-30-minutes.svg.
+
+  --duration D       how long tgibf runs (default 30m; e.g. 2m, 90s)
+  --rate N           events per second (default 300)
+  --concurrency N    most requests in flight (default 200)
+  --sample-every D   count reading interval (default 60s; 10s for runs under 10 minutes)
+  --out DIR          where the report goes (default docs/load-test)
+  --render-only      redraw report.md and the chart from DIR/report.json, without load
+  -h, --help         this text`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -300,8 +314,13 @@ async function main(): Promise<void> {
       "sample-every": { type: "string" },
       out: { type: "string", default: join(repoRoot, "docs", "load-test") },
       "render-only": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   if (values["render-only"]) {
     // Redraws report.md and the chart from the report.json of a finished run (no load).
     const recorded = JSON.parse(readFileSync(join(values.out, "report.json"), "utf8")) as LoadTestResult;

@@ -10,6 +10,7 @@ import { runLoad } from "../../apps/tgibf/src/load";
 import { parseDuration, parseOptions, type TgibfOptions, UsageError } from "../../apps/tgibf/src/options";
 import { buildReport, formatTable } from "../../apps/tgibf/src/report";
 import { eventsInRound, nextRound, PAUSE_BETWEEN_ROUNDS_MS } from "../../apps/tgibf/src/rounds";
+import { Sender } from "../../apps/tgibf/src/sender";
 import { checkTarget, isLoopbackHost, TargetError } from "../../apps/tgibf/src/target";
 
 /** A deterministic "random" source that returns the given values in turn. */
@@ -227,5 +228,32 @@ describe("call-events: tgibf", () => {
       assert.match(table, /^sent\s+4000$/m);
       assert.match(table, /^network errors\s+2000$/m);
     });
+  });
+});
+
+describe("tgibf: request ids", () => {
+  it("sends an x-request-id per request, one prefix per run, never twice the same", async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers["x-request-id"]));
+      req.resume();
+      req.on("end", () => res.end("ok"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const sender = new Sender(new URL(`http://127.0.0.1:${port}/webhook`), {
+      keepAlive: true,
+      maxSockets: 4,
+      timeoutMs: 5000,
+    });
+    try {
+      for (let i = 0; i < 3; i++) assert.deepEqual(await sender.post("{}"), { status: 200 });
+    } finally {
+      sender.close();
+      server.close();
+    }
+    assert.equal(new Set(seen).size, 3);
+    for (const id of seen) assert.match(id, /^tgibf-[0-9a-f]{8}-\d+$/);
+    assert.equal(new Set(seen.map((id) => id.split("-")[1])).size, 1);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import type { Outcome } from "./tally";
 
@@ -19,6 +20,9 @@ export class Sender {
   }
 
   private readonly timeoutMs: number;
+  /** Request ids are `tgibf-<run>-<n>`: one run's requests are easy to find in the webhook's logs. */
+  private readonly runId = randomBytes(4).toString("hex");
+  private sent = 0;
 
   post(body: string): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
@@ -34,7 +38,11 @@ export class Sender {
         {
           method: "POST",
           agent: this.agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-request-id": `tgibf-${this.runId}-${++this.sent}`,
+          },
         },
         (res) => {
           res.resume();

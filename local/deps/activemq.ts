@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brokerXml, LOG4J_PROPERTIES, type RedeliveryPolicy } from "./activemq-config";
+import { freePort, isPortFree, PortInUseError } from "./ports";
 import { stompConnects } from "./probes";
 import { type LineSink, ManagedProcess, throwAwayDir } from "./process";
 import { onPort, type ServerControl, startServer } from "./server";
 import { requireCommand } from "./system";
+import { ensurePkcs12KeyStore, ensureServerCertificate, type TlsFiles } from "./tls";
 
 const ACTIVEMQ_HOME = "/usr/share/activemq";
 
@@ -19,6 +21,13 @@ const OPTIONAL_JARS = ["/usr/share/java/xstream.jar", "/usr/share/java/jettison.
 export interface ActiveMqOptions {
   /** Default: a free port. */
   stompPort?: number;
+  /**
+   * Also open a `stomp+ssl` connector (on `stompTlsPort`), its certificate signed by a generated
+   * CA (files under `<dataDir>/tls`, reused on later starts). The plain STOMP port stays open.
+   */
+  tls?: boolean;
+  /** Default: a free port. Only with `tls`. */
+  stompTlsPort?: number;
   /** Also open an OpenWire (JMS) connector on this port; default: none, nothing here needs it. */
   openwirePort?: number;
   /** Default: a throw-away temp dir. Holds the generated config, KahaDB and the log. */
@@ -39,6 +48,10 @@ export interface ActiveMqOptions {
 export interface ActiveMq extends ServerControl {
   host: string;
   stompPort: number;
+  /** The `stomp+ssl` port, with `tls`. */
+  stompTlsPort?: number;
+  /** With `tls`: the CA clients verify the broker against (`caFile`), and the server's own files. */
+  tls?: TlsFiles;
   openwirePort?: number;
   user: string;
   password: string;
@@ -66,6 +79,10 @@ async function startOn(stompPort: number, dataDir: string, options: ActiveMqOpti
   const user = options.user ?? "battle";
   const password = options.password ?? randomBytes(18).toString("base64url");
   const openwirePort = options.openwirePort;
+  const tlsDir = join(dataDir, "tls");
+  const tls = options.tls ? await ensureServerCertificate(tlsDir) : undefined;
+  const keyStore = tls ? await ensurePkcs12KeyStore(tlsDir, tls) : undefined;
+  const stompTlsPort = keyStore ? (options.stompTlsPort ?? (await freePort())) : undefined;
   const xml = brokerXml({
     brokerName: "local",
     dataDir: brokerDataDir,
@@ -74,7 +91,12 @@ async function startOn(stompPort: number, dataDir: string, options: ActiveMqOpti
     user,
     password,
     redelivery: { maxRedeliveries: 5, initialDelayMs: 1000, backOffMultiplier: 2, ...options.redelivery },
+    stompTls:
+      keyStore && stompTlsPort !== undefined
+        ? { port: stompTlsPort, keyStoreFile: keyStore.file, keyStorePassword: keyStore.password }
+        : undefined,
   });
+  const trustCa = tls ? { ca: readFileSync(tls.caFile, "utf8"), servername: "localhost" } : undefined;
   const broker = new ManagedProcess({
     name: "activemq",
     command: "java",
@@ -102,23 +124,30 @@ async function startOn(stompPort: number, dataDir: string, options: ActiveMqOpti
     logFile,
     onLine: options.onLine,
   });
+  const what = `ActiveMQ (STOMP) on port ${stompPort}${stompTlsPort ? ` and ${stompTlsPort} (TLS)` : ""}`;
   const control = await startServer({
-    what: `ActiveMQ (STOMP) on port ${stompPort}`,
+    what,
     port: stompPort,
     process: broker,
     logFile,
     beforeStart: async () => {
+      if (stompTlsPort !== undefined && !(await isPortFree(stompTlsPort)))
+        throw new PortInUseError(stompTlsPort, `${what}, its stomp+ssl connector`);
       linkOptionalJars(join(dataDir, "lib"));
       writeFileSync(configFile, xml, { mode: 0o600 });
       writeFileSync(join(confDir, "log4j.properties"), LOG4J_PROPERTIES);
     },
-    ready: () => stompConnects(stompPort, user, password),
+    ready: async () =>
+      (await stompConnects(stompPort, user, password)) &&
+      (stompTlsPort === undefined || (await stompConnects(stompTlsPort, user, password, trustCa))),
     timeoutMs: options.startupTimeoutMs ?? 90_000,
     intervalMs: 500,
   });
   return Object.assign(control, {
     host: "127.0.0.1",
     stompPort,
+    stompTlsPort,
+    tls,
     openwirePort,
     user,
     password,

@@ -1,5 +1,6 @@
 import { get as httpGet } from "node:http";
 import { connect, type Socket } from "node:net";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 
 /**
  * Opens a TCP connection, writes `request`, and resolves with what the server sent back once
@@ -11,17 +12,18 @@ export function exchange(
   complete: (received: string) => boolean,
   timeoutMs = 3000,
   host = "127.0.0.1",
+  tls?: ConnectionOptions,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let received = "";
-    const socket: Socket = connect({ host, port });
+    const socket: Socket = tls ? tlsConnect({ host, port, ...tls }) : connect({ host, port });
     const finish = (error?: Error) => {
       socket.destroy();
       if (error) reject(error);
       else resolve(received);
     };
     socket.setTimeout(timeoutMs, () => finish(new Error(`no complete answer within ${timeoutMs} ms`)));
-    socket.once("connect", () => socket.write(request));
+    socket.once(tls ? "secureConnect" : "connect", () => socket.write(request));
     socket.on("data", (chunk) => {
       received += chunk.toString("utf8");
       if (complete(received)) finish();
@@ -46,9 +48,14 @@ function respCommand(...parts: string[]): string {
 }
 
 /** A STOMP 1.2 CONNECT is answered with CONNECTED (an ERROR frame, e.g. bad credentials, rejects). */
-export async function stompConnects(port: number, login: string, passcode: string): Promise<boolean> {
+export async function stompConnects(
+  port: number,
+  login: string,
+  passcode: string,
+  tls?: ConnectionOptions,
+): Promise<boolean> {
   const connectFrame = `CONNECT\naccept-version:1.2\nhost:localhost\nlogin:${login}\npasscode:${passcode}\n\n\0`;
-  const answer = await exchange(port, connectFrame, (r) => r.includes("\0"));
+  const answer = await exchange(port, connectFrame, (r) => r.includes("\0"), 3000, "127.0.0.1", tls);
   if (!answer.startsWith("CONNECTED"))
     throw new Error(`STOMP answered ${answer.split("\n")[0]}: ${answer.slice(0, 300)}`);
   return true;

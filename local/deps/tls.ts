@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -51,6 +52,30 @@ export async function ensureServerCertificate(dir: string, commonName = "localho
     ["-out", files.certFile, "-days", "825", "-extfile", extensions],
   );
   return files;
+}
+
+export interface KeyStore {
+  /** PKCS#12 file holding the server key, its certificate and the CA (what a JVM server loads). */
+  file: string;
+  password: string;
+}
+
+/**
+ * The server key and certificate of `files` (with the CA in the chain) as a PKCS#12 keystore in
+ * `dir`, for Java servers. Reused with its password (`keystore-password`, mode 600) when present.
+ */
+export async function ensurePkcs12KeyStore(dir: string, files: TlsFiles): Promise<KeyStore> {
+  const file = join(dir, "keystore.p12");
+  const passwordFile = join(dir, "keystore-password");
+  if (existsSync(file) && existsSync(passwordFile))
+    return { file, password: readFileSync(passwordFile, "utf8").trim() };
+  const password = randomBytes(18).toString("base64url");
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  await openssl(
+    ["pkcs12", "-export", "-in", files.certFile, "-inkey", files.keyFile, "-certfile", files.caFile],
+    ["-name", "server", "-out", file, "-passout", `pass:${password}`],
+  );
+  return { file, password };
 }
 
 async function openssl(...argGroups: string[][]): Promise<void> {

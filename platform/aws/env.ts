@@ -11,6 +11,7 @@ export interface AwsEnvContext {
   /** The deployment environment (the stack's name). */
   environment: string;
   logLevel: string;
+  /** The RDS endpoint with the service's own account (never the master's). */
   mysql?: {
     host: pulumi.Input<string>;
     port: pulumi.Input<number>;

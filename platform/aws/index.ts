@@ -19,7 +19,7 @@ import { alertDefinitions, isDeadLetterQueue } from "../alerts/definitions";
 import type { PlatformConfig } from "../config";
 import type { RealizationContext } from "../realization-context";
 import { catalogNeeds } from "./catalog-needs";
-import { databaseInitContainer } from "./database-init";
+import { databaseInitContainer, type MysqlAccount, mysqlUserName } from "./database-init";
 import { resolveAwsEnv } from "./env";
 import { localEndpointProvider } from "./provider";
 import { reservation, taskBounds } from "./scaling";
@@ -145,6 +145,41 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
         )
       : undefined;
 
+  // Each MySQL service's own account: a generated password in Secrets Manager, the account
+  // created (and its password re-applied) by the service's init container.
+  const mysqlServices = mysql ? catalog.filter((s) => s.uses.mysql) : [];
+  const mysqlUsers = new Map<string, string>();
+  for (const s of mysqlServices) {
+    const user = mysqlUserName(s.name);
+    const taken = mysqlUsers.get(user);
+    if (taken) throw new Error(`${s.name} and ${taken} would share the MySQL user ${user}`);
+    mysqlUsers.set(user, s.name);
+  }
+  const mysqlAccountSecrets =
+    mysqlServices.length > 0
+      ? new AwsSecrets(
+          "mysql-accounts",
+          {
+            prefix: secretsPrefix,
+            secrets: Object.fromEntries(
+              mysqlServices.map((s) => [
+                `mysql-${s.name}`,
+                {
+                  fields: { username: mysqlUserName(s.name) },
+                  description: `battle-ready ${stack}: ${s.name}'s own MySQL account`,
+                },
+              ]),
+            ),
+            tags,
+          },
+          opts,
+        )
+      : undefined;
+  const mysqlAccount = (service: string): MysqlAccount | undefined =>
+    mysqlAccountSecrets?.secrets[`mysql-${service}`]
+      ? { username: mysqlUserName(service), secretArn: mysqlAccountSecrets.secret(`mysql-${service}`).arn }
+      : undefined;
+
   const tag = config.images.tag ?? contentTag(repoRoot, IMAGE_SOURCES);
   const images = Object.fromEntries(
     catalog.map((s) => {
@@ -174,11 +209,13 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
   const ports = Object.fromEntries(catalog.map((s) => [s.name, s.port]));
   const tableArns = (names: string[]) => names.map((n) => dynamodb!.tables[n]!.arn);
   const services: FleetService[] = catalog.map((s) => {
+    const account = mysqlAccount(s.name);
     const env = resolveAwsEnv(s, {
       region,
       environment: stack,
       logLevel: config.logLevel,
-      mysql,
+      // A service reaches MySQL only with its own account, never the master's.
+      mysql: mysql && account ? { host: mysql.host, port: mysql.port, ...account } : undefined,
       redis,
       activemq: broker?.endpoint,
       secrets: Object.fromEntries(needs.secrets.map((name) => [name, appSecrets!.secret(name).arn])),
@@ -203,8 +240,13 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       secrets: env.secrets,
       dynamoTableArns: tableArns((s.uses.dynamodb?.tables ?? []).map((t) => t.name)),
       mountRdsCaBundle: env.needsRdsCaBundle,
-      initContainer: s.uses.mysql && mysql ? databaseInitContainer(s.uses.mysql.database, mysql) : undefined,
-      secretArns: [...env.secretArns, ...(s.uses.mysql && mysql ? [mysql.secretArn] : [])],
+      initContainer:
+        s.uses.mysql && mysql && account
+          ? databaseInitContainer(s.uses.mysql.database, mysql, account)
+          : undefined,
+      // The execution role reads the service's secrets and, for its init container (the same
+      // task), the master secret: ECS has no per-container execution role.
+      secretArns: [...env.secretArns, ...(mysql && account ? [mysql.secretArn, account.secretArn] : [])],
       scaling: { ...bounds, cpuTarget: s.scaling.cpuTarget, requestsPerTarget: s.scaling.requestsPerTarget },
     };
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { catalog } from "../../catalog";
 import { isSecretSource } from "../../catalog/types";
 import { looksSecret } from "../../components/service-fleet/container";
+import { mysqlUserName } from "../../platform/aws/database-init";
 import {
   evaluateStack,
   type MockRun,
@@ -125,26 +126,89 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
         );
       });
 
-      it("creates each service's MySQL database before the service starts", () => {
-        const tasks = ofType(run(stack).resources, "aws:ecs/taskDefinition:TaskDefinition");
+      it("creates each service's MySQL database and own account before the service starts", () => {
+        const resources = run(stack).resources;
+        const tasks = ofType(resources, "aws:ecs/taskDefinition:TaskDefinition");
+        const secretArn = (path: string) => {
+          const secret = ofType(resources, "aws:secretsmanager/secret:Secret").find(
+            (r) => r.inputs.name === path,
+          );
+          assert.ok(secret, `secret ${path} exists`);
+          return String(secret.state.arn);
+        };
+        const masterArn = secretArn(`battle-ready/${stack}/mysql-master`);
+        const accountArns = new Set<string>();
         for (const s of catalog.filter((s) => s.uses.mysql)) {
+          const database = s.uses.mysql!.database;
+          const user = mysqlUserName(s.name);
+          const accountArn = secretArn(`battle-ready/${stack}/mysql-${s.name}`);
+          assert.notEqual(accountArn, masterArn);
+          accountArns.add(accountArn);
           const task = tasks.find((t) => t.name === `fleet-${s.name}`)!;
           const [main, init] = JSON.parse(String(task.inputs.containerDefinitions)) as {
             name: string;
             command?: string[];
             dependsOn?: unknown;
-            secrets?: { name: string }[];
+            environment: { name: string; value: string }[];
+            secrets: { name: string; valueFrom: string }[];
           }[];
+          // The service itself: its own user name and its own secret, never the master's.
+          for (const [variable, source] of Object.entries(s.env)) {
+            if (source.from !== "mysql") continue;
+            if (source.field === "user")
+              assert.equal(
+                main!.environment.find((e) => e.name === variable)?.value,
+                user,
+                `${s.name}.${variable}`,
+              );
+            if (source.field === "password")
+              assert.equal(
+                main!.secrets.find((e) => e.name === variable)?.valueFrom,
+                `${accountArn}:password::`,
+                `${s.name}.${variable}`,
+              );
+          }
+          assert.ok(
+            !JSON.stringify(main).includes(masterArn),
+            `${s.name}'s container never sees the master secret`,
+          );
+          // The init container: the master secret to connect, the service's secret to set, both by reference.
           assert.equal(init?.name, "create-database", s.name);
-          assert.match(
-            String(init?.command?.at(-1)),
-            new RegExp(`CREATE DATABASE IF NOT EXISTS \\\`${s.uses.mysql!.database}\\\``),
-          );
-          assert.deepEqual(
-            init?.secrets?.map((e) => e.name),
-            ["MYSQL_PWD"],
-          );
+          assert.deepEqual(init.secrets, [
+            { name: "MYSQL_PWD", valueFrom: `${masterArn}:password::` },
+            { name: "SERVICE_DB_PASSWORD", valueFrom: `${accountArn}:password::` },
+          ]);
+          const sql = String(init.command?.at(-1));
+          for (const statement of [
+            `CREATE DATABASE IF NOT EXISTS \\\`${database}\\\`;`,
+            `CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '$SERVICE_DB_PASSWORD' REQUIRE SSL;`,
+            `ALTER USER '${user}'@'%' IDENTIFIED BY '$SERVICE_DB_PASSWORD' REQUIRE SSL;`,
+            `GRANT ALL PRIVILEGES ON \\\`${database}\\\`.* TO '${user}'@'%';`,
+          ])
+            assert.ok(sql.includes(statement), `${s.name}: ${statement}`);
           assert.deepEqual(main?.dependsOn, [{ containerName: "create-database", condition: "SUCCESS" }]);
+          // The task's execution role reads its own account's secret and the master's (for the init container) only.
+          const role = ofType(resources, "aws:iam/role:Role").find(
+            (r) => r.name === `fleet-${s.name}-execution`,
+          )!;
+          const policy = (role.inputs.inlinePolicies as { name: string; policy: string }[])[0]!;
+          const readable = JSON.parse(policy.policy).Statement[0].Resource as string[];
+          assert.ok(readable.includes(accountArn) && readable.includes(masterArn), s.name);
+          assert.deepEqual(
+            readable.filter((arn) => arn.includes(":secret:mysql-")).sort(),
+            [accountArn, masterArn].sort(),
+            `${s.name} reads no other service's MySQL secret`,
+          );
+        }
+        assert.equal(accountArns.size, catalog.filter((s) => s.uses.mysql).length, "one account per service");
+        // Services without MySQL read neither the master's secret nor any account's.
+        for (const s of catalog.filter((s) => !s.uses.mysql)) {
+          const role = ofType(resources, "aws:iam/role:Role").find(
+            (r) => r.name === `fleet-${s.name}-execution`,
+          )!;
+          const text = JSON.stringify(role.inputs.inlinePolicies ?? []);
+          for (const arn of [masterArn, ...accountArns])
+            assert.ok(!text.includes(arn), `${s.name} cannot read ${arn}`);
         }
       });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { BrokerConfig } from "../../apps/buffs-dashboard/src/broker-config";
 import { type Dashboard, startDashboard } from "../../apps/buffs-dashboard/src/dashboard";
 import type { ServerConfig } from "../../apps/buffs-server/src/config";
 import { type BuffsServer, type ServerOptions, startServer } from "../../apps/buffs-server/src/server";
@@ -78,6 +79,8 @@ export async function startBuffsSystem(
     destination?: string;
     /** Redis nodes other than `deps.redis`, e.g. a cluster. */
     redis?: ServerConfig["redis"];
+    /** How both reach the broker, instead of `deps.activemq`'s plain STOMP port (e.g. over TLS). */
+    mq?: BrokerConfig;
   } = {},
 ): Promise<BuffsSystem> {
   const database = options.database ?? uniqueName("buffs");
@@ -86,7 +89,7 @@ export async function startBuffsSystem(
   const destination = options.destination ?? `/queue/${uniqueName("buffs")}`;
   const deadLetterDestination = `${destination}.DLQ`;
   const cacheKey = uniqueName("buffs");
-  const mq = {
+  const mq = options.mq ?? {
     host: deps.activemq.host,
     port: deps.activemq.stompPort,
     login: deps.activemq.user,

@@ -1,6 +1,7 @@
 import { createService, type Service } from "../../../lib/service-kit";
 import { StompClient } from "../../../lib/stomp";
 import { requireBearerToken } from "./bearer-auth";
+import { stompTlsOption } from "./broker-config";
 import type { DashboardConfig } from "./config";
 import { registerPublishRoute } from "./publish-route";
 
@@ -36,7 +37,7 @@ export async function startDashboard(
     port: config.mq.port,
     login: config.mq.login,
     passcode: config.mq.passcode,
-    tls: config.mq.tls,
+    tls: stompTlsOption(config.mq),
     log: service.log,
   });
   registerPublishRoute(service.app, {

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import { createService, HttpError, type Service } from "../../../lib/service-kit";
 import { StompClient } from "../../../lib/stomp";
+import { stompTlsOption } from "../../buffs-dashboard/src/broker-config";
 import { BuffCache } from "./buff-cache";
 import { BuffConsumer } from "./buff-consumer";
 import { type BuffRepository, createDbPool, MysqlBuffRepository } from "./buff-repository";
@@ -95,7 +96,7 @@ export async function startServer(config: ServerConfig, options: ServerOptions =
     port: config.mq.port,
     login: config.mq.login,
     passcode: config.mq.passcode,
-    tls: config.mq.tls,
+    tls: stompTlsOption(config.mq),
     log: service.log,
   });
   const consumer = new BuffConsumer({

@@ -163,7 +163,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
             prefix: secretsPrefix,
             secrets: Object.fromEntries(
               mysqlServices.map((s) => [
-                `mysql-${s.name}`,
+                `mysql-user-${s.name}`,
                 {
                   fields: { username: mysqlUserName(s.name) },
                   description: `battle-ready ${stack}: ${s.name}'s own MySQL account`,
@@ -176,8 +176,11 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
         )
       : undefined;
   const mysqlAccount = (service: string): MysqlAccount | undefined =>
-    mysqlAccountSecrets?.secrets[`mysql-${service}`]
-      ? { username: mysqlUserName(service), secretArn: mysqlAccountSecrets.secret(`mysql-${service}`).arn }
+    mysqlAccountSecrets?.secrets[`mysql-user-${service}`]
+      ? {
+          username: mysqlUserName(service),
+          secretArn: mysqlAccountSecrets.secret(`mysql-user-${service}`).arn,
+        }
       : undefined;
 
   const tag = config.images.tag ?? contentTag(repoRoot, IMAGE_SOURCES);

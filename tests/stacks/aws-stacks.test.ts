@@ -141,7 +141,7 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
         for (const s of catalog.filter((s) => s.uses.mysql)) {
           const database = s.uses.mysql!.database;
           const user = mysqlUserName(s.name);
-          const accountArn = secretArn(`battle-ready/${stack}/mysql-${s.name}`);
+          const accountArn = secretArn(`battle-ready/${stack}/mysql-user-${s.name}`);
           assert.notEqual(accountArn, masterArn);
           accountArns.add(accountArn);
           const task = tasks.find((t) => t.name === `fleet-${s.name}`)!;

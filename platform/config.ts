@@ -27,6 +27,7 @@ export const CONFIG_DEFAULTS = {
   fleetTargetCapacity: 100,
   certificateArn: "",
   publicDomain: "",
+  albAccessLogRetentionDays: 30,
   tasksMinPerService: 1,
   tasksMaxFactor: 1,
   tasksMaxPerService: 0,
@@ -84,6 +85,8 @@ export interface PlatformConfig {
     targetCapacityPercent: number;
     certificateArn?: string;
     publicDomain?: string;
+    /** Days the ALB's access logs are kept in S3; 0: no access logs (and no bucket). */
+    accessLogRetentionDays: number;
   };
   tasks: { minPerService: number; maxFactor: number; maxPerService: number; reservationPercent: number };
   mysql: {
@@ -276,6 +279,7 @@ export function parsePlatformConfig(
       targetCapacityPercent: int("fleetTargetCapacity", 1, 100),
       certificateArn,
       publicDomain,
+      accessLogRetentionDays: int("albAccessLogRetentionDays", 0, 3650),
     },
     tasks: {
       minPerService: int("tasksMinPerService", 0, 100),

@@ -106,6 +106,11 @@ export interface ServiceFleetArgs {
   discoveryNamespace?: string;
   /** Load balancer deletion protection. @default false */
   deletionProtection?: boolean;
+  /**
+   * ALB access logs to a private, SSE-S3 bucket the fleet creates, expiring after `retentionDays`
+   * under `prefix/` (default "alb"). @default none (retentionDays 0 is the same: no bucket, no logs)
+   */
+  accessLogs?: { retentionDays: number; prefix?: string };
   /** CloudWatch Container Insights on the cluster ("enhanced" adds per-container metrics at a cost). @default "enabled" */
   containerInsights?: "enabled" | "enhanced" | "disabled";
   /** Tags on every resource. @default {} */
@@ -120,6 +125,7 @@ export interface ServiceFleetArgs {
     clusterCapacityProviders?: Transform<aws.ecs.ClusterCapacityProvidersArgs>;
     namespace?: Transform<aws.servicediscovery.PrivateDnsNamespaceArgs>;
     loadBalancer?: Transform<aws.lb.LoadBalancerArgs>;
+    accessLogBucket?: Transform<aws.s3.BucketArgs>;
     listener?: Transform<aws.lb.ListenerArgs>;
     listenerRule?: Transform<aws.lb.ListenerRuleArgs>;
     targetGroup?: Transform<aws.lb.TargetGroupArgs>;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
 import { transform } from "../shared/transform";
 import type { FleetService, ServiceFleetArgs } from "./args";
+import { createAccessLogBucket } from "./aws-access-logs";
 import { planAlbRoutes, stripPrefixRewrite } from "./routing";
 
 const NOT_FOUND = {
@@ -22,14 +23,16 @@ export interface PublicEndpoint {
 }
 
 /**
- * One internet-facing ALB for all public services: invalid headers dropped, HTTP redirected to
- * HTTPS when a certificate is given, a target group per service health-checked on its readiness
- * path, and listener rules routing by path (or host) to it.
+ * One internet-facing ALB for all public services: invalid headers dropped, access logs to S3
+ * when `accessLogs` keeps them, HTTP redirected to HTTPS when a certificate is given, a target
+ * group per service health-checked on its readiness path, and listener rules routing by path (or
+ * host) to it.
  */
 export function createLoadBalancer(name: string, args: ServiceFleetArgs, parent: pulumi.Resource) {
   const t = args.transform ?? {};
   const tags = args.tags ?? {};
   const https = args.certificateArn !== undefined;
+  const accessLogs = createAccessLogBucket(name, args, parent);
   const loadBalancer = new aws.lb.LoadBalancer(
     ...transform(
       t.loadBalancer,
@@ -43,9 +46,13 @@ export function createLoadBalancer(name: string, args: ServiceFleetArgs, parent:
         desyncMitigationMode: "defensive",
         enableDeletionProtection: args.deletionProtection ?? false,
         idleTimeout: 60,
+        accessLogs: accessLogs
+          ? { bucket: accessLogs.bucket, prefix: accessLogs.prefix, enabled: true }
+          : undefined,
         tags: nameTags(name, tags),
       },
-      { parent },
+      // The ALB checks that it may write to the bucket when access logs are turned on.
+      { parent, dependsOn: accessLogs ? [accessLogs.policy] : [] },
     ),
   );
   const listener = (port: number, listenerArgs: Partial<aws.lb.ListenerArgs>) =>

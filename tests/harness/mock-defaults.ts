@@ -119,6 +119,12 @@ export const defaultCalls: Record<string, CallHandler> = {
     userId: "AIDA",
   }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  // eu-west-1's Elastic Load Balancing account (access-log delivery in regions older than 2022-08).
+  "aws:elb/getServiceAccount:getServiceAccount": () => ({
+    arn: "arn:aws:iam::156460612806:root",
+    id: "156460612806",
+    region: REGION,
+  }),
   "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
     names: [`${REGION}a`, `${REGION}b`, `${REGION}c`],
     zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],

@@ -66,6 +66,17 @@ export interface ScalingBounds {
   cpuTarget: number;
   /** Target requests per instance per minute (ALB request count per target); omit for workers. */
   requestsPerTarget?: number;
+  /**
+   * Scale on the depth of a queue the service consumes: the realizations track messages waiting
+   * per running instance (AWS: Amazon MQ `QueueSize` ÷ running tasks; Kubernetes: the external
+   * metric `activemq_queue_size` averaged over the pods), alongside CPU. For bursty consumers.
+   */
+  queue?: {
+    /** A `/queue/...` destination listed in the service's `uses.activemq.destinations`. */
+    destination: string;
+    /** Messages waiting per instance above which more instances are added; must be > 0. */
+    targetDepthPerInstance: number;
+  };
 }
 
 export interface ServiceSpec {

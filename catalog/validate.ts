@@ -75,6 +75,21 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       fail("scaling.cpuTarget", `must be a percentage in (0, 100] (got ${b.cpuTarget})`);
     if (b.requestsPerTarget !== undefined && !(b.requestsPerTarget > 0))
       fail("scaling.requestsPerTarget", "must be positive");
+    if (b.queue !== undefined) {
+      const destinations = s.uses?.activemq?.destinations ?? [];
+      if (!destinations.includes(b.queue.destination))
+        fail(
+          "scaling.queue.destination",
+          `must be one of uses.activemq.destinations (${destinations.join(", ") || "none"}; got ${JSON.stringify(b.queue.destination)})`,
+        );
+      if (!b.queue.destination.startsWith("/queue/"))
+        fail("scaling.queue.destination", "must be a /queue/ destination (a topic has no depth)");
+      if (!(b.queue.targetDepthPerInstance > 0))
+        fail(
+          "scaling.queue.targetDepthPerInstance",
+          `must be a positive number (got ${b.queue.targetDepthPerInstance})`,
+        );
+    }
     if (!(s.resources?.cpu >= 64) || !(s.resources?.memory >= 64))
       fail("resources", "cpu (millicores) and memory (MiB) must each be ≥ 64");
     if (typeof s.uses !== "object" || s.uses === null) fail("uses", "is required (use {} for none)");

@@ -101,8 +101,14 @@ export const oversupplyServices: ServiceSpec[] = [
     },
     uses: { activemq: { destinations: [MATCH_REQUESTS, WEIGHTS] } },
     calls: ["oversupply-backend"],
-    // Bursts (mornings, evenings) queue up on the broker; more matchers drain them faster.
-    scaling: { min: 1, max: 6, cpuTarget: 70 },
+    // Bursts (mornings, evenings) queue up on the broker; more matchers drain them faster, so the
+    // queue's depth per matcher drives scaling (a matcher waiting on callbacks uses little CPU).
+    scaling: {
+      min: 1,
+      max: 6,
+      cpuTarget: 70,
+      queue: { destination: MATCH_REQUESTS, targetDepthPerInstance: 20 },
+    },
     resources: { cpu: 256, memory: 192 },
   },
   {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type PrometheusAlertRule, renderPrometheusRules } from "../../platform/alerts/prometheus-rules";
+import { QUEUE_DEPTH_METRIC } from "../service-fleet/kubernetes-scaling";
 import { CHARTS } from "../shared/kubernetes-images";
 import { type Transform, transform } from "../shared/transform";
 import type { ObservabilityStackArgs, ObservedSystem } from "./args";
@@ -126,7 +127,7 @@ export function plannedDashboards(
 /**
  * Observability on Kubernetes: kube-prometheus-stack (Prometheus operator, Prometheus,
  * Alertmanager, Grafana, kube-state-metrics, node-exporter), prometheus-adapter (the HPAs'
- * requests-per-second metric), Loki (single binary, filesystem) and Promtail as Helm releases; a
+ * requests-per-second metric and the external queue-depth metric), Loki (single binary, filesystem) and Promtail as Helm releases; a
  * ServiceMonitor per service and per exporter; a PrometheusRule rendered from the one set of
  * alert definitions; Grafana dashboards as ConfigMaps the Grafana sidecar loads.
  *
@@ -239,6 +240,16 @@ export class KubernetesObservabilityStack extends pulumi.ComponentResource {
               // biome-ignore lint/suspicious/noTemplateCurlyInString: prometheus-adapter's own capture syntax
               name: { matches: "^(.*)_total$", as: "${1}_per_second" },
               metricsQuery: "sum(rate(<<.Series>>{<<.LabelMatchers>>}[2m])) by (<<.GroupBy>>)",
+            },
+          ],
+          // Queue consumers' HPAs select a queue's depth by its `queue` label (the broker's JMX
+          // exporter), in their own namespace; the chart registers external.metrics.k8s.io for it.
+          external: [
+            {
+              seriesQuery: `${QUEUE_DEPTH_METRIC}{namespace!="",queue!=""}`,
+              resources: { overrides: { namespace: { resource: "namespace" } } },
+              name: { matches: `^${QUEUE_DEPTH_METRIC}$`, as: QUEUE_DEPTH_METRIC },
+              metricsQuery: "max(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)",
             },
           ],
         },

@@ -48,7 +48,15 @@ export interface FleetService {
    */
   initContainer?: InitContainer;
   /** Task count bounds and target-tracking targets. */
-  scaling: { min: number; max: number; cpuTarget: number; requestsPerTarget?: number };
+  scaling: { min: number; max: number; cpuTarget: number; requestsPerTarget?: number; queue?: QueueScaling };
+}
+
+/** Scale on a consumed queue's depth: messages waiting per running instance. */
+export interface QueueScaling {
+  /** The queue's name on the broker, without `/queue/` (e.g. `oversupply.match-requests`). */
+  name: string;
+  /** Target messages waiting per instance. */
+  targetDepthPerInstance: number;
 }
 
 export interface InitContainer {
@@ -113,6 +121,12 @@ export interface ServiceFleetArgs {
   accessLogs?: { retentionDays: number; prefix?: string };
   /** CloudWatch Container Insights on the cluster ("enhanced" adds per-container metrics at a cost). @default "enabled" */
   containerInsights?: "enabled" | "enhanced" | "disabled";
+  /**
+   * The Amazon MQ broker's name (the QueueBroker's `endpoint.brokerName`): the `Broker` dimension
+   * of the queue-depth metrics that services with `scaling.queue` track. Required by those services.
+   * @default none
+   */
+  brokerName?: pulumi.Input<string>;
   /** Tags on every resource. @default {} */
   tags?: Record<string, string>;
   transform?: {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { brokerMetricName } from "../queue-broker/endpoint";
 import { nameTags } from "../shared/tags";
 import { transform } from "../shared/transform";
 import type { FleetService, FleetServiceOutputs, ServiceFleetArgs } from "./args";
@@ -37,13 +38,16 @@ export interface ServiceContext {
   listeners: aws.lb.Listener[];
   /** The cluster's capacity provider association: services using the provider wait for it. */
   capacityAssociation: aws.ecs.ClusterCapacityProviders;
+  /** The Amazon MQ broker's name, for services scaling on a queue's depth. */
+  brokerName?: pulumi.Input<string>;
 }
 
 /**
  * One service: its log group, an execution role that may read only its own secrets, a task role
  * (its DynamoDB tables), the task definition, a Cloud Map SRV registration and a Service Connect
- * alias, the ECS service with the deployment circuit breaker, and target tracking on CPU and on
- * ALB requests per target. A job gets the log group, roles and task definition only.
+ * alias, the ECS service with the deployment circuit breaker, and target tracking on CPU, on
+ * ALB requests per target and, for a queue consumer, on the queue's depth per running task. A
+ * job gets the log group, roles and task definition only.
  */
 export function createFleetService(
   name: string,
@@ -339,6 +343,19 @@ export function createFleetService(
       scaleOutCooldown: 60,
     });
   }
+  const queue = service.scaling.queue;
+  if (queue && ctx.brokerName !== undefined) {
+    policy(
+      "queue",
+      queueDepthPerTask({
+        brokerName: ctx.brokerName,
+        queue: queue.name,
+        clusterName: ctx.cluster.name,
+        serviceName: ecsService.name,
+        targetDepthPerInstance: queue.targetDepthPerInstance,
+      }),
+    );
+  }
   return {
     name: service.name,
     system: service.system,
@@ -354,4 +371,66 @@ export function createFleetService(
 /** The Cloud Map service name whose SRV record a service is published under: `_<name>._tcp`. */
 export function srvServiceName(service: string): string {
   return `_${service}._tcp`;
+}
+
+/**
+ * Target tracking on a queue's backlog per task (metric math): Amazon MQ's `QueueSize` for the
+ * queue on the active instance (`<broker>-1`) divided by the service's running tasks (Container
+ * Insights), held at `targetDepthPerInstance`. Scale-out reacts within a minute to a burst;
+ * scale-in waits five minutes so a drained queue does not flap the count between bursts.
+ */
+export function queueDepthPerTask(q: {
+  brokerName: pulumi.Input<string>;
+  queue: string;
+  clusterName: pulumi.Input<string>;
+  serviceName: pulumi.Input<string>;
+  targetDepthPerInstance: number;
+}): aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration {
+  return {
+    customizedMetricSpecification: {
+      metrics: [
+        {
+          id: "depth",
+          label: `${q.queue} messages waiting`,
+          metricStat: {
+            metric: {
+              namespace: "AWS/AmazonMQ",
+              metricName: "QueueSize",
+              dimensions: [
+                { name: "Broker", value: pulumi.output(q.brokerName).apply((b) => brokerMetricName(b)) },
+                { name: "Queue", value: q.queue },
+              ],
+            },
+            stat: "Average",
+          },
+          returnData: false,
+        },
+        {
+          id: "tasks",
+          label: "running tasks",
+          metricStat: {
+            metric: {
+              namespace: "ECS/ContainerInsights",
+              metricName: "RunningTaskCount",
+              dimensions: [
+                { name: "ClusterName", value: q.clusterName },
+                { name: "ServiceName", value: q.serviceName },
+              ],
+            },
+            stat: "Average",
+          },
+          returnData: false,
+        },
+        {
+          id: "depthPerTask",
+          label: `${q.queue} messages per task`,
+          expression: "depth / tasks",
+          returnData: true,
+        },
+      ],
+    },
+    targetValue: q.targetDepthPerInstance,
+    scaleInCooldown: 300,
+    scaleOutCooldown: 60,
+  };
 }

@@ -12,8 +12,9 @@ import { validateServiceFleetArgs } from "./validate";
  * a capacity provider with managed scaling, a cluster with Container Insights, one ALB routing by
  * path (or host) to a target group per public service, task definitions that run non-root on a
  * read-only root filesystem with secrets injected by reference and logs to CloudWatch, the
- * deployment circuit breaker with rollback, target tracking on CPU and ALB requests per target,
- * and service discovery through Cloud Map (SRV records and Service Connect aliases).
+ * deployment circuit breaker with rollback, target tracking on CPU, ALB requests per target and
+ * (for queue consumers) queue depth per task, and service discovery through Cloud Map (SRV
+ * records and Service Connect aliases).
  *
  * Cost: t3.micro is free for 750 hours a month in the first year (one instance all month), then
  * ~$7.60/month; the 30 GB gp3 root volume fits the 30 GB EBS allowance. The ALB is free for 750
@@ -66,6 +67,7 @@ export class AwsServiceFleet extends pulumi.ComponentResource {
           endpoint: endpoints.get(service.name),
           listeners,
           capacityAssociation: association,
+          brokerName: args.brokerName,
         },
         this,
       );

@@ -1,7 +1,14 @@
 import type * as k8s from "@pulumi/kubernetes";
+import type { QueueScaling } from "./args";
 
 /** The custom metric (served by prometheus-adapter) a service's HPA tracks alongside CPU. */
 export const REQUESTS_METRIC = "http_requests_per_second";
+
+/**
+ * The external metric (prometheus-adapter, from the broker's JMX exporter) of a queue's depth,
+ * selected by its `queue` label.
+ */
+export const QUEUE_DEPTH_METRIC = "activemq_queue_size";
 
 /** One direction of an HPA's behaviour (plain values, assignable to the Kubernetes input type). */
 export interface ScalingRules {
@@ -34,12 +41,14 @@ export function hpaBehavior(min: number, max: number): { scaleUp: ScalingRules; 
 }
 
 /**
- * The HPA's metrics: average CPU utilisation against the requests, and, for services with a
- * request target (per minute per instance in the catalog), requests per second per pod.
+ * The HPA's metrics: average CPU utilisation against the requests; for services with a request
+ * target (per minute per instance in the catalog), requests per second per pod; for a queue
+ * consumer, the queue's depth divided by the pods (an external metric with an AverageValue target).
  */
 export function hpaMetrics(scaling: {
   cpuTarget: number;
   requestsPerTarget?: number;
+  queue?: QueueScaling;
 }): k8s.types.input.autoscaling.v2.MetricSpec[] {
   const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
     {
@@ -57,6 +66,14 @@ export function hpaMetrics(scaling: {
           type: "AverageValue",
           averageValue: `${Math.round((scaling.requestsPerTarget / 60) * 1000)}m`,
         },
+      },
+    });
+  if (scaling.queue)
+    metrics.push({
+      type: "External",
+      external: {
+        metric: { name: QUEUE_DEPTH_METRIC, selector: { matchLabels: { queue: scaling.queue.name } } },
+        target: { type: "AverageValue", averageValue: String(scaling.queue.targetDepthPerInstance) },
       },
     });
   return metrics;

@@ -22,6 +22,16 @@ export function validateServiceFleetArgs(name: string, args: ServiceFleetArgs): 
     const { min: lo, max: hi } = s.scaling;
     if (lo > hi) fail(`${s.name}.scaling.min must be ≤ scaling.max (${lo} > ${hi})`);
     if (s.kind !== "job" && hi < 1) fail(`${s.name}.scaling.max must be ≥ 1`);
+    if (s.scaling.queue) {
+      if (args.brokerName === undefined)
+        fail(`${s.name}.scaling.queue needs brokerName (the queue depth is a metric of the broker)`);
+      if (args.containerInsights === "disabled")
+        fail(
+          `${s.name}.scaling.queue divides by Container Insights' RunningTaskCount; enable containerInsights`,
+        );
+      if (!(s.scaling.queue.targetDepthPerInstance > 0))
+        fail(`${s.name}.scaling.queue.targetDepthPerInstance must be > 0`);
+    }
     for (const variable of Object.keys(s.environment ?? {}))
       if (looksSecret(variable))
         fail(`${s.name}.environment.${variable} looks secret; pass it in secrets (by reference)`);

@@ -22,7 +22,7 @@ import { catalogNeeds } from "./catalog-needs";
 import { databaseInitContainer, type MysqlAccount, mysqlUserName } from "./database-init";
 import { resolveAwsEnv } from "./env";
 import { localEndpointProvider } from "./provider";
-import { reservation, taskBounds } from "./scaling";
+import { queueScaling, reservation, taskBounds } from "./scaling";
 
 /** Files every image is built from (the Dockerfiles copy these): any change, a new content tag. */
 export const IMAGE_SOURCES = ["apps", "lib", "package.json", "package-lock.json", "tsconfig.json"];
@@ -251,7 +251,12 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       // The execution role reads the service's secrets and, for its init container (the same
       // task), the master secret: ECS has no per-container execution role.
       secretArns: [...env.secretArns, ...(mysql && account ? [mysql.secretArn, account.secretArn] : [])],
-      scaling: { ...bounds, cpuTarget: s.scaling.cpuTarget, requestsPerTarget: s.scaling.requestsPerTarget },
+      scaling: {
+        ...bounds,
+        cpuTarget: s.scaling.cpuTarget,
+        requestsPerTarget: s.scaling.requestsPerTarget,
+        queue: queueScaling(s.scaling),
+      },
     };
   });
   const fleet = new AwsServiceFleet(
@@ -278,6 +283,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       discoveryNamespace,
       deletionProtection: protect,
       accessLogs: { retentionDays: config.fleet.accessLogRetentionDays },
+      brokerName: broker?.endpoint.brokerName,
       tags,
     },
     opts,

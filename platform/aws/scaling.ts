@@ -1,5 +1,15 @@
 import type { ScalingBounds } from "../../catalog/types";
+import type { QueueScaling } from "../../components/service-fleet/args";
 import type { PlatformConfig } from "../config";
+
+/** The fleet's queue-depth target from the catalog's: the queue's broker name, without `/queue/`. */
+export function queueScaling(catalog: ScalingBounds): QueueScaling | undefined {
+  if (!catalog.queue) return undefined;
+  return {
+    name: catalog.queue.destination.replace(/^\/queue\//, ""),
+    targetDepthPerInstance: catalog.queue.targetDepthPerInstance,
+  };
+}
 
 /**
  * A service's task-count bounds on a stack: the catalog's bounds, widened by the stack's factor,

@@ -19,7 +19,7 @@ import {
 import { alertDefinitions } from "../alerts/definitions";
 import { IMAGE_SOURCES } from "../aws";
 import { catalogNeeds } from "../aws/catalog-needs";
-import { reservation, taskBounds } from "../aws/scaling";
+import { queueScaling, reservation, taskBounds } from "../aws/scaling";
 import { CONFIG_NAMESPACE } from "../config";
 import type { RealizationContext } from "../realization-context";
 import { backupBucket } from "./backup-bucket";
@@ -206,7 +206,12 @@ export function deployKubernetes({
         resolved.needsMysqlCa && mysql?.mysql
           ? { configMap: mysql.mysql.caConfigMap, mountDir: MYSQL_CA_DIR }
           : undefined,
-      scaling: { ...bounds, cpuTarget: s.scaling.cpuTarget, requestsPerTarget: s.scaling.requestsPerTarget },
+      scaling: {
+        ...bounds,
+        cpuTarget: s.scaling.cpuTarget,
+        requestsPerTarget: s.scaling.requestsPerTarget,
+        queue: queueScaling(s.scaling),
+      },
     };
   });
   const stores = [mysql, redis, dynamodb, broker, appSecrets].filter((r) => r !== undefined);

@@ -259,6 +259,101 @@ describe("ServiceFleet (aws)", () => {
     );
   });
 
+  it("scaling on a queue: a metric-math policy of queue depth per running task, for that service only", async () => {
+    const consumer = service({
+      name: "matcher",
+      kind: "worker",
+      port: 8103,
+      scaling: {
+        min: 1,
+        max: 6,
+        cpuTarget: 70,
+        queue: { name: "match-requests", targetDepthPerInstance: 20 },
+      },
+    });
+    const { resources } = await runUnderMocks(() => {
+      new AwsServiceFleet("fleet", {
+        services: [api, worker, consumer, job],
+        network,
+        brokerName: "dev-activemq",
+      });
+    });
+    const policies = ofType(resources, "aws:appautoscaling/policy:Policy");
+    assert.deepEqual(policies.map((p) => p.name).sort(), [
+      "fleet-api-cpu",
+      "fleet-api-requests",
+      "fleet-matcher-cpu",
+      "fleet-matcher-queue",
+      "fleet-worker-cpu",
+    ]);
+    const queue = policies.find((p) => p.name === "fleet-matcher-queue")!.inputs;
+    assert.equal(queue.policyType, "TargetTrackingScaling");
+    assert.equal(queue.resourceId, "service/fleet-cluster/matcher");
+    const config = queue.targetTrackingScalingPolicyConfiguration as {
+      targetValue: number;
+      predefinedMetricSpecification?: unknown;
+      customizedMetricSpecification: {
+        metrics: {
+          id: string;
+          expression?: string;
+          returnData?: boolean;
+          metricStat?: {
+            stat: string;
+            metric: { namespace: string; metricName: string; dimensions: { name: string; value: string }[] };
+          };
+        }[];
+      };
+    };
+    assert.equal(config.targetValue, 20);
+    assert.equal(config.predefinedMetricSpecification, undefined);
+    const metrics = Object.fromEntries(config.customizedMetricSpecification.metrics.map((m) => [m.id, m]));
+    assert.deepEqual(metrics.depth!.metricStat!.metric, {
+      namespace: "AWS/AmazonMQ",
+      metricName: "QueueSize",
+      // Amazon MQ names the active instance `<broker>-1` in its metrics.
+      dimensions: [
+        { name: "Broker", value: "dev-activemq-1" },
+        { name: "Queue", value: "match-requests" },
+      ],
+    });
+    assert.deepEqual(metrics.tasks!.metricStat!.metric, {
+      namespace: "ECS/ContainerInsights",
+      metricName: "RunningTaskCount",
+      dimensions: [
+        { name: "ClusterName", value: "fleet-cluster" },
+        { name: "ServiceName", value: "matcher" },
+      ],
+    });
+    assert.equal(metrics.depthPerTask!.expression, "depth / tasks");
+    assert.deepEqual(
+      config.customizedMetricSpecification.metrics.filter((m) => m.returnData).map((m) => m.id),
+      ["depthPerTask"],
+      "exactly one series drives the policy",
+    );
+  });
+
+  it("refuses queue scaling without the broker's name or without Container Insights", () => {
+    const consumer = service({
+      name: "matcher",
+      kind: "worker",
+      scaling: { min: 1, max: 2, cpuTarget: 70, queue: { name: "jobs", targetDepthPerInstance: 10 } },
+    });
+    assert.throws(
+      () => new AwsServiceFleet("f", { services: [consumer], network }),
+      /matcher\.scaling\.queue needs brokerName/,
+    );
+    assert.throws(
+      () =>
+        new AwsServiceFleet("f", {
+          services: [consumer],
+          network,
+          brokerName: "mq",
+          containerInsights: "disabled",
+        }),
+      /RunningTaskCount; enable containerInsights/,
+    );
+  });
+
   it("refuses a secret-looking plain variable and conflicting bounds synchronously", () => {
     const leaky = service({ name: "leaky", environment: { DB_PASSWORD: "hunter2" } });
     assert.throws(() => new AwsServiceFleet("f", { services: [leaky], network }), /looks secret/);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { catalog } from "../../catalog";
 import { renderPrometheusRules } from "../../platform/alerts/prometheus-rules";
 import { parsePlatformConfig } from "../../platform/config";
-import type { Manifest } from "../../platform/kubernetes/manifest";
+import { loadSchemaValidators, type Manifest } from "../../platform/kubernetes/manifest";
 import { type RecordedResource, Secret } from "../harness/pulumi-mocks";
 import { loadStackConfig } from "../harness/stack-files";
 import { kind, localClusterRun } from "./local-cluster-run";
@@ -174,6 +174,53 @@ describe("local-cluster stack (kubernetes realization)", function () {
       );
     const tls = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "mysql-tls")!;
     assert.ok(tls.inputs.stringData instanceof Secret);
+  });
+
+  it("scales the matcher on its queue's depth: an External HPA metric that prometheus-adapter serves", async () => {
+    const hpas = kind(manifests, "HorizontalPodAutoscaler");
+    const matcher = named(hpas, "oversupply-matcher")!;
+    const external = matcher.spec.metrics.filter((m: Obj) => m.type === "External");
+    assert.deepEqual(external, [
+      {
+        type: "External",
+        external: {
+          metric: {
+            name: "activemq_queue_size",
+            selector: { matchLabels: { queue: "oversupply.match-requests" } },
+          },
+          target: { type: "AverageValue", averageValue: "20" },
+        },
+      },
+    ]);
+    assert.ok(
+      matcher.spec.metrics.some((m: Obj) => m.type === "Resource" && m.resource.name === "cpu"),
+      "CPU still counts",
+    );
+    const validators = await loadSchemaValidators();
+    assert.equal(validators.validate(matcher as Manifest), true, "the HPA validates against autoscaling/v2");
+    const others = hpas.filter((h) => h.metadata.name !== "oversupply-matcher") as Obj[];
+    assert.ok(others.length > 0);
+    for (const h of others)
+      assert.ok(
+        !h.spec.metrics.some((m: Obj) => m.type === "External"),
+        `${h.metadata.name} has no queue metric`,
+      );
+
+    const adapter = resources.find(
+      (r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "prometheus-adapter",
+    )!;
+    const rules = (adapter.inputs.values as Obj).rules;
+    assert.equal(rules.external.length, 1);
+    const rule = rules.external[0];
+    assert.match(rule.seriesQuery, /^activemq_queue_size\{/);
+    assert.equal(rule.name.as, "activemq_queue_size", "the name the HPA asks for");
+    assert.deepEqual(
+      rule.resources.overrides,
+      { namespace: { resource: "namespace" } },
+      "scoped to the HPA's namespace",
+    );
+    assert.match(rule.metricsQuery, /<<\.LabelMatchers>>/, "the HPA's queue selector reaches the query");
+    assert.equal(rules.custom.length, 1, "the requests-per-second rule stays");
   });
 
   it("installs kube-prometheus-stack, prometheus-adapter, Loki and Promtail as pinned Helm releases", () => {

@@ -43,6 +43,18 @@ describe("kubernetes realization: pure pieces", () => {
       assert.equal(hpaMetrics({ cpuTarget: 70 }).length, 1, "workers scale on CPU only");
     });
 
+    it("adds the queue's depth per pod as an External metric for a queue consumer", () => {
+      const metrics = hpaMetrics({ cpuTarget: 70, queue: { name: "jobs", targetDepthPerInstance: 2.5 } });
+      assert.equal(metrics.length, 2);
+      assert.deepEqual(metrics[1], {
+        type: "External",
+        external: {
+          metric: { name: "activemq_queue_size", selector: { matchLabels: { queue: "jobs" } } },
+          target: { type: "AverageValue", averageValue: "2.5" },
+        },
+      });
+    });
+
     it("keeps the disruption budget within the HPA's floor", () => {
       assert.deepEqual(disruptionBudget(1), { maxUnavailable: 1 });
       assert.deepEqual(disruptionBudget(2), { minAvailable: 1 });

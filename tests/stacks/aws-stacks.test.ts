@@ -212,6 +212,38 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
         }
       });
 
+      it("scales each queue consumer on its Amazon MQ queue's depth per running task", () => {
+        const resources = run(stack).resources;
+        const consumers = catalog.filter((s) => s.kind !== "job" && s.scaling.queue);
+        assert.ok(consumers.some((s) => s.name === "oversupply-matcher"));
+        const queuePolicies = ofType(resources, "aws:appautoscaling/policy:Policy").filter((p) =>
+          p.name.endsWith("-queue"),
+        );
+        assert.deepEqual(
+          queuePolicies.map((p) => p.name).sort(),
+          consumers.map((s) => `fleet-${s.name}-queue`).sort(),
+        );
+        const broker = single(resources, "aws:mq/broker:Broker").state.brokerName as string;
+        for (const s of consumers) {
+          const policy = queuePolicies.find((p) => p.name === `fleet-${s.name}-queue`)!.inputs;
+          const config = policy.targetTrackingScalingPolicyConfiguration as {
+            targetValue: number;
+            customizedMetricSpecification: {
+              metrics: {
+                id: string;
+                metricStat?: { metric: { dimensions: { name: string; value: string }[] } };
+              }[];
+            };
+          };
+          assert.equal(config.targetValue, s.scaling.queue!.targetDepthPerInstance);
+          const depth = config.customizedMetricSpecification.metrics.find((m) => m.id === "depth")!;
+          assert.deepEqual(depth.metricStat!.metric.dimensions, [
+            { name: "Broker", value: `${broker}-1` },
+            { name: "Queue", value: s.scaling.queue!.destination.replace("/queue/", "") },
+          ]);
+        }
+      });
+
       it("requires IMDSv2 and encrypts the root volume", () => {
         const lt = single(run(stack).resources, "aws:ec2/launchTemplate:LaunchTemplate").inputs;
         assert.equal((lt.metadataOptions as { httpTokens: string }).httpTokens, "required");

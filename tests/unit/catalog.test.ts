@@ -76,6 +76,77 @@ describe("service catalog", () => {
     });
   }
 
+  describe("scaling.queue", () => {
+    const consumer = (queue: NonNullable<ServiceSpec["scaling"]["queue"]>) =>
+      sample({
+        kind: "worker",
+        publicRoutes: [],
+        uses: { activemq: { destinations: ["/queue/jobs", "/topic/news"] } },
+        scaling: { min: 1, max: 4, cpuTarget: 70, queue },
+      });
+
+    it("accepts a consumed queue with a positive target", () => {
+      assert.equal(
+        validateCatalog([consumer({ destination: "/queue/jobs", targetDepthPerInstance: 20 })]).length,
+        1,
+      );
+    });
+
+    it("the matcher scales on its match-requests queue", () => {
+      const matcher = catalog.find((s) => s.name === "oversupply-matcher")!;
+      assert.deepEqual(matcher.scaling.queue, {
+        destination: "/queue/oversupply.match-requests",
+        targetDepthPerInstance: 20,
+      });
+    });
+
+    const bad: [string, NonNullable<ServiceSpec["scaling"]["queue"]>, RegExp][] = [
+      [
+        "a queue the service does not use",
+        { destination: "/queue/other", targetDepthPerInstance: 20 },
+        /sample-api\.scaling\.queue\.destination: must be one of uses\.activemq\.destinations \(\/queue\/jobs, \/topic\/news; got "\/queue\/other"\)/,
+      ],
+      [
+        "a topic",
+        { destination: "/topic/news", targetDepthPerInstance: 20 },
+        /sample-api\.scaling\.queue\.destination: must be a \/queue\/ destination/,
+      ],
+      [
+        "a zero target",
+        { destination: "/queue/jobs", targetDepthPerInstance: 0 },
+        /sample-api\.scaling\.queue\.targetDepthPerInstance: must be a positive number \(got 0\)/,
+      ],
+      [
+        "a negative target",
+        { destination: "/queue/jobs", targetDepthPerInstance: -5 },
+        /sample-api\.scaling\.queue\.targetDepthPerInstance: must be a positive number \(got -5\)/,
+      ],
+    ];
+    for (const [what, queue, message] of bad) {
+      it(`rejects ${what}, naming the field`, () => {
+        assert.throws(
+          () => validateCatalog([consumer(queue)]),
+          (e: unknown) => e instanceof CatalogError && message.test(e.message),
+        );
+      });
+    }
+
+    it("rejects a queue on a service without a broker", () => {
+      const entry = sample({
+        scaling: {
+          min: 1,
+          max: 2,
+          cpuTarget: 60,
+          queue: { destination: "/queue/jobs", targetDepthPerInstance: 5 },
+        },
+      });
+      assert.throws(
+        () => validateCatalog([entry]),
+        /scaling\.queue\.destination: must be one of uses\.activemq\.destinations \(none;/,
+      );
+    });
+  });
+
   it("rejects two services on one port", () => {
     assert.throws(
       () => validateCatalog([sample(), sample({ name: "other-api" })]),

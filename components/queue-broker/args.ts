@@ -19,11 +19,6 @@ export interface QueueBrokerArgs {
   username?: string;
   /** Queue names (without `/queue/`), for dashboards and alarms. @default [] */
   queues?: string[];
-  /**
-   * Days the broker's general and audit log groups (`/aws/amazonmq/broker/<id>/...`) keep logs;
-   * the component creates them so they get a retention. @default 7
-   */
-  logRetentionDays?: number;
   /** Prefix of account-wide names (the logs resource policy), to keep stacks apart. @default the component name */
   namePrefix?: string;
   /** Path prefix for generated credentials in Secrets Manager. @default `battle-ready/<name>` */
@@ -33,7 +28,6 @@ export interface QueueBrokerArgs {
   transform?: {
     broker?: Transform<aws.mq.BrokerArgs>;
     logsPolicy?: Transform<aws.cloudwatch.LogResourcePolicyArgs>;
-    logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
     secrets?: SecretsArgs["transform"];
   };
 }

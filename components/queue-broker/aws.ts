@@ -6,15 +6,11 @@ import { transform } from "../shared/transform";
 import type { BrokerEndpoint, QueueBrokerArgs } from "./args";
 import { STOMP_TLS_PORT, stompHost } from "./endpoint";
 
-/** The logs the broker streams to CloudWatch Logs, each to `/aws/amazonmq/broker/<id>/<type>`. */
-export const BROKER_LOG_TYPES = ["general", "audit"] as const;
-export type BrokerLogType = (typeof BROKER_LOG_TYPES)[number];
-
 /**
  * ActiveMQ on Amazon MQ: private (no public endpoint), single-instance or active/standby across
  * two zones, general and audit logs to CloudWatch Logs (with the resource policy Amazon MQ needs
- * to write them, and its two log groups created with a retention), automatic minor-version
- * upgrades, encryption at rest with an AWS-owned key, and a generated password in Secrets Manager. Services connect with STOMP over TLS on 61614.
+ * to write them), automatic minor-version upgrades, encryption at rest with an AWS-owned key, and
+ * a generated password in Secrets Manager. Services connect with STOMP over TLS on 61614.
  *
  * Cost: mq.t3.micro single-instance is in the 12-month free tier (750 hours); outside it about
  * $0.03/hour (~$22/month) plus $0.10/GB-month of storage. Active/standby needs mq.m5.large or
@@ -23,8 +19,6 @@ export type BrokerLogType = (typeof BROKER_LOG_TYPES)[number];
 export class AwsQueueBroker extends pulumi.ComponentResource {
   readonly endpoint: BrokerEndpoint;
   readonly queues: string[];
-  /** The broker's CloudWatch log groups, by log type. */
-  readonly logGroupNames: Record<BrokerLogType, pulumi.Output<string>>;
 
   constructor(name: string, args: QueueBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("battle-ready:aws:QueueBroker", name, {}, opts);
@@ -92,26 +86,6 @@ export class AwsQueueBroker extends pulumi.ComponentResource {
         { parent: this, dependsOn: [logsPolicy] },
       ),
     );
-    // Amazon MQ creates these groups itself, without retention, the first time it writes to one
-    // that is missing; their names hold the broker id, so they can only follow the broker. If MQ
-    // wrote first, `pulumi up` fails with ResourceAlreadyExistsException: import them
-    // (docs/components/queue-broker.md) and run it again.
-    this.logGroupNames = {} as Record<BrokerLogType, pulumi.Output<string>>;
-    for (const type of BROKER_LOG_TYPES) {
-      const group = new aws.cloudwatch.LogGroup(
-        ...transform(
-          t.logGroup,
-          `${name}-${type}-logs`,
-          {
-            name: pulumi.interpolate`/aws/amazonmq/broker/${broker.id}/${type}`,
-            retentionInDays: args.logRetentionDays ?? 7,
-            tags,
-          },
-          { parent: this },
-        ),
-      );
-      this.logGroupNames[type] = group.name;
-    }
     this.queues = args.queues ?? [];
     this.endpoint = {
       host: broker.instances.apply((instances) => stompHost(instances[0]?.endpoints ?? [])),

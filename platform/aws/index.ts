@@ -123,7 +123,6 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
           instanceType: config.activemq.instanceType,
           deploymentMode: config.activemq.deploymentMode,
           queues: needs.queues,
-          logRetentionDays: config.observability.logRetentionDays,
           namePrefix: prefix,
           secretsPrefix,
           tags,

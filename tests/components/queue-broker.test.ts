@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AwsQueueBroker, brokerMetricName, stompHost } from "../../components/queue-broker";
-import { ofType, runUnderMocks, Secret, single } from "../harness/pulumi-mocks";
+import { runUnderMocks, Secret, single } from "../harness/pulumi-mocks";
 
 const placement = { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-mq"] };
 
@@ -18,7 +18,6 @@ describe("QueueBroker (aws)", () => {
         "aws:secretsmanager/secretVersion:SecretVersion",
         "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
         "aws:mq/broker:Broker",
-        "aws:cloudwatch/logGroup:LogGroup",
       ]),
     );
     const broker = single(resources, "aws:mq/broker:Broker").inputs;
@@ -39,26 +38,6 @@ describe("QueueBroker (aws)", () => {
     assert.match(String(policy.policyDocument), /mq\.amazonaws\.com/);
     single(resources, "aws:secretsmanager/secret:Secret");
     assert.deepEqual(outputs, { host: "b-1234-1.mq.eu-west-1.amazonaws.com", port: 61614 });
-  });
-
-  it("creates the broker's general and audit log groups, named by its id, with the retention", async () => {
-    const { resources, outputs } = await runUnderMocks(() => {
-      const mq = new AwsQueueBroker("mq", { placement, logRetentionDays: 14 });
-      return mq.logGroupNames;
-    });
-    const groups = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
-    // The mock engine gives the broker the id `mq-broker-id`; Amazon MQ's look like `b-1234...`.
-    assert.deepEqual(groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort(), [
-      ["/aws/amazonmq/broker/mq-broker-id/audit", 14],
-      ["/aws/amazonmq/broker/mq-broker-id/general", 14],
-    ]);
-    assert.deepEqual(outputs, {
-      general: "/aws/amazonmq/broker/mq-broker-id/general",
-      audit: "/aws/amazonmq/broker/mq-broker-id/audit",
-    });
-    const { resources: byDefault } = await runUnderMocks(() => void new AwsQueueBroker("mq", { placement }));
-    for (const g of ofType(byDefault, "aws:cloudwatch/logGroup:LogGroup"))
-      assert.equal(g.inputs.retentionInDays, 7, `${g.name} keeps logs 7 days by default`);
   });
 
   it("active/standby across two zones", async () => {

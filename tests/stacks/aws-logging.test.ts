@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { catalog } from "../../catalog";
 import { type MockRun, ofType, single } from "../harness/pulumi-mocks";
 import { loadStackConfig } from "../harness/stack-files";
 import { runStack } from "./stack-run";
@@ -7,7 +6,6 @@ import { runStack } from "./stack-run";
 /** CI deploys prebuilt images: `pulumi up --config battle-ready:imageTag=<git sha>`. */
 const CI = { "battle-ready:imageTag": "ci-0123abc" };
 const STACKS = ["dev", "staging", "prod"] as const;
-const usesActiveMq = catalog.some((s) => s.uses.activemq);
 
 function configured(stack: string, key: string): number {
   const value = loadStackConfig(stack).values[`battle-ready:${key}`];
@@ -15,7 +13,7 @@ function configured(stack: string, key: string): number {
   return Number(value);
 }
 
-describe("AWS stacks: ALB access logs and the broker's log groups", () => {
+describe("AWS stacks: ALB access logs", () => {
   const runs = new Map<string, MockRun<Record<string, unknown>>>();
   before(async function () {
     this.timeout(120_000);
@@ -43,19 +41,6 @@ describe("AWS stacks: ALB access logs and the broker's log groups", () => {
           loadStackConfig(stack).values["battle-ready:deletionProtection"] !== "true",
           "the bucket outlives a stack with deletion protection",
         );
-      });
-
-      it("pre-creates Amazon MQ's general and audit log groups with logRetentionDays", () => {
-        assert.ok(usesActiveMq, "the catalog uses ActiveMQ, so the stack has a broker");
-        const { resources } = runs.get(stack)!;
-        const days = configured(stack, "logRetentionDays");
-        const groups = ofType(resources, "aws:cloudwatch/logGroup:LogGroup").filter((g) =>
-          String(g.inputs.name).startsWith("/aws/amazonmq/broker/"),
-        );
-        assert.deepEqual(groups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort(), [
-          ["/aws/amazonmq/broker/activemq-broker-id/audit", days],
-          ["/aws/amazonmq/broker/activemq-broker-id/general", days],
-        ]);
       });
     });
   }

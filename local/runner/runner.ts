@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../../catalog/types";
 import { validateCatalog } from "../../catalog/validate";
@@ -437,8 +437,11 @@ function baseEnv(): Record<string, string> {
   );
 }
 
+/** Written whole and renamed into place, so a reader never sees a half-written file. */
 function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(partial, file);
 }
 
 /** `.local/env/<service>.env`: to run a service by hand with `node --env-file`. Holds secrets: mode 600. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type BackupStatus, backupStatusFile, readBackupStatus } from "../exporters/ops-exporter";
@@ -51,7 +51,10 @@ async function main(): Promise<void> {
     status[store] = { completedAt: Math.floor(Date.now() / 1000), bytes: entry.bytes, location: dir };
     console.log(`${store}: ${entry.bytes} bytes in ${entry.durationMs} ms`);
   }
-  writeFileSync(backupStatusFile(root), JSON.stringify(status, null, 2));
+  // Renamed into place: the ops exporter reads this file on every scrape.
+  const statusFile = backupStatusFile(root);
+  writeFileSync(`${statusFile}.tmp`, JSON.stringify(status, null, 2));
+  renameSync(`${statusFile}.tmp`, statusFile);
   console.log(`backup written and verified: ${dir} (${Date.now() - started} ms)`);
   if (values.s3) {
     const endpoint = process.env.BACKUP_S3_ENDPOINT ? ["--endpoint-url", process.env.BACKUP_S3_ENDPOINT] : [];

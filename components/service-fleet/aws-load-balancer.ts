@@ -147,9 +147,12 @@ export function targetGroupArgs(
     protocol: "HTTP",
     targetType: "instance",
     deregistrationDelay: 30,
+    // Liveness, not readiness: ECS replaces a task its target group calls unhealthy, so a
+    // readiness check (which fails while MySQL or the broker is down) would cycle every task of the
+    // service through a shared outage it is built to ride out, answering 503 + Retry-After itself.
     healthCheck: {
       enabled: true,
-      path: service.readinessPath,
+      path: service.livenessPath,
       protocol: "HTTP",
       port: "traffic-port",
       matcher: "200",

@@ -182,7 +182,7 @@ describe("ServiceFleet (aws)", () => {
     ]);
   });
 
-  it("load balancing: one ALB, a target group per public service health-checked on readiness", async () => {
+  it("load balancing: one ALB, a target group per public service health-checked on liveness (ECS replaces what the ALB calls unhealthy)", async () => {
     const { resources, outputs } = await deploy();
     assert.equal(ofType(resources, "aws:lb/loadBalancer:LoadBalancer").length, 1);
     const alb = single(resources, "aws:lb/loadBalancer:LoadBalancer").inputs;
@@ -190,7 +190,7 @@ describe("ServiceFleet (aws)", () => {
     const groups = ofType(resources, "aws:lb/targetGroup:TargetGroup");
     assert.equal(groups.length, 1, "only the public service gets a target group");
     const healthCheck = groups[0]!.inputs.healthCheck as Record<string, unknown>;
-    assert.equal(healthCheck.path, "/readyz");
+    assert.equal(healthCheck.path, "/healthz");
     const rule = single(resources, "aws:lb/listenerRule:ListenerRule").inputs;
     assert.deepEqual(rule.conditions, [{ pathPattern: { values: ["/orders", "/orders/*"] } }]);
     assert.equal(outputs.urls.api, "http://fleet-alb-123456.eu-west-1.elb.amazonaws.com/orders");

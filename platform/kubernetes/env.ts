@@ -58,15 +58,26 @@ export function resolveKubernetesEnv(spec: ServiceSpec, ctx: KubernetesEnvContex
     if (isSecretSource(source) && !("secretKeyRef" in resolved))
       throw new Error(`${at}: a secret must resolve to a secretKeyRef`);
     if ("value" in resolved) env.push({ name, value: resolved.value });
-    else env.push({ name, valueFrom: { secretKeyRef: resolved.secretKeyRef } });
+    else env.push({ name, valueFrom: { secretKeyRef: keyRef(resolved.secretKeyRef) } });
     if (source.from === "mysql" && source.field === "tlsCa") needsMysqlCa = true;
   }
   // The AWS SDK refuses to sign without credentials; dynamodb-local accepts any, kept in a Secret.
   if (spec.uses.dynamodb && ctx.dynamodb) {
-    env.push({ name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: ctx.dynamodb.accessKeyId } });
-    env.push({ name: "AWS_SECRET_ACCESS_KEY", valueFrom: { secretKeyRef: ctx.dynamodb.secretAccessKey } });
+    env.push({ name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: keyRef(ctx.dynamodb.accessKeyId) } });
+    env.push({
+      name: "AWS_SECRET_ACCESS_KEY",
+      valueFrom: { secretKeyRef: keyRef(ctx.dynamodb.secretAccessKey) },
+    });
   }
   return { env, needsMysqlCa };
+}
+
+/**
+ * Exactly `{name, key}`: the objects handed in may carry more (the generated password itself), which
+ * must never reach a manifest, and which the API server would reject as an unknown field.
+ */
+function keyRef(ref: SecretKey): SecretKey {
+  return { name: ref.name, key: ref.key };
 }
 
 type Resolution = { value: pulumi.Input<string> } | { secretKeyRef: SecretKey };

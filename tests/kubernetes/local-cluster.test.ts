@@ -159,8 +159,16 @@ describe("local-cluster stack (kubernetes realization)", function () {
   it("references every password through a secretKeyRef, and feeds Secrets from generated passwords", () => {
     for (const d of kind(manifests, "Deployment") as Obj[])
       for (const e of d.spec.template.spec.containers[0].env)
-        if (/PASS|SECRET|TOKEN/.test(e.name))
+        if (/PASS|SECRET|TOKEN/.test(e.name)) {
           assert.ok(e.valueFrom?.secretKeyRef, `${d.metadata.name} ${e.name}`);
+          assert.deepEqual(
+            Object.keys(e.valueFrom.secretKeyRef).sort(),
+            ["key", "name"],
+            `${d.metadata.name} ${e.name}: a secretKeyRef names its Secret and key, and carries nothing else`,
+          );
+        }
+    for (const r of resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment"))
+      assert.ok(!(r.inputs.spec instanceof Secret), `${r.name}: no secret value may reach a Deployment`);
     const credentials = resources.find(
       (r) => r.type === "kubernetes:core/v1:Secret" && r.name === "mysql-credentials",
     )!;

@@ -78,4 +78,31 @@ describe("GitHub Actions workflows", () => {
     assert.equal(load("deploy-stack.yml").permissions["id-token"], "write");
     assert.equal(load("pull-request.yml").jobs.preview.permissions["id-token"], "write");
   });
+
+  it("a job calling a reusable workflow grants every permission the called one asks for", () => {
+    const level = { none: 0, read: 1, write: 2 } as Record<string, number>;
+    let calls = 0;
+    for (const file of files) {
+      const workflow = load(file);
+      for (const [name, job] of Object.entries(workflow.jobs as Record<string, Record<string, unknown>>)) {
+        if (typeof job.uses !== "string" || !job.uses.startsWith("./")) continue;
+        calls++;
+        const granted = (job.permissions ?? workflow.permissions ?? {}) as Record<string, string>;
+        const called = parse(readFileSync(join(root, job.uses), "utf8"));
+        const asked: Record<string, string>[] = [
+          called.permissions ?? {},
+          ...Object.values(called.jobs as Record<string, { permissions?: Record<string, string> }>).map(
+            (j) => j.permissions ?? {},
+          ),
+        ];
+        for (const permissions of asked)
+          for (const [scope, access] of Object.entries(permissions))
+            assert.ok(
+              (level[granted[scope] ?? "none"] ?? 0) >= (level[access] ?? 0),
+              `${file} job ${name} grants ${scope}: ${granted[scope] ?? "none"}, ${job.uses} needs ${access}`,
+            );
+      }
+    }
+    assert.ok(calls >= 3, "deploy.yml calls deploy-stack.yml for each stack");
+  });
 });

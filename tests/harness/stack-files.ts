@@ -31,7 +31,27 @@ const DEFAULT_ROOT = join(__dirname, "..", "..");
 export function readProjectFile(root = DEFAULT_ROOT): ProjectFile {
   const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
   if (!project?.name) throw new StackFileError("Pulumi.yaml: name is required");
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    const problem = declarationProblem(declaration);
+    if (problem) throw new StackFileError(`Pulumi.yaml: config ${key}: ${problem}`);
+  }
   return project;
+}
+
+const CONFIG_TYPES = ["string", "integer", "boolean", "array"];
+
+/** The engine's own checks of a project config type: a known type, and arrays name their items' type. */
+function declarationProblem(declaration: unknown): string | undefined {
+  if (!declaration || typeof declaration !== "object") return undefined; // a bare default value
+  const { type, items } = declaration as { type?: unknown; items?: unknown };
+  if (type === undefined) return undefined;
+  if (typeof type !== "string" || !CONFIG_TYPES.includes(type))
+    return `type must be one of ${CONFIG_TYPES.join(", ")} (got ${String(type)})`;
+  if (type !== "array") return undefined;
+  if (!items || typeof items !== "object")
+    return "declares an array but does not specify the underlying type via the 'items' attribute";
+  const problem = declarationProblem(items);
+  return problem && `items: ${problem}`;
 }
 
 /** A placeholder for a secret the mocks cannot decrypt; recognisable, never a real value. */

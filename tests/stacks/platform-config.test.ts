@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CONFIG_DEFAULTS, type ConfigKey, parsePlatformConfig } from "../../platform/config";
 import { loadStackConfig, readProjectFile } from "../harness/stack-files";
 import { runStack } from "./stack-run";
@@ -26,6 +29,23 @@ describe("platform config", () => {
       assert.deepEqual(declaration.default, CONFIG_DEFAULTS[key as ConfigKey], key);
       assert.ok(declaration.description && declaration.type, `${key} has a type and a description`);
     }
+  });
+
+  it("declares config types the engine accepts: arrays name their items' type", () => {
+    const root = mkdtempSync(join(tmpdir(), "battle-ready-project-"));
+    try {
+      const write = (config: string) =>
+        writeFileSync(join(root, "Pulumi.yaml"), `name: p\nruntime: nodejs\nconfig:\n${config}`);
+      write("  zones:\n    type: array\n    default: []\n");
+      assert.throws(() => readProjectFile(root), /config zones: declares an array but does not specify/);
+      write("  size:\n    type: number\n");
+      assert.throws(() => readProjectFile(root), /config size: type must be one of/);
+      write("  zones:\n    type: array\n    items:\n      type: string\n");
+      assert.doesNotThrow(() => readProjectFile(root));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    assert.doesNotThrow(() => readProjectFile(), "the project's own Pulumi.yaml");
   });
 
   it("parses the defaults into a free-tier-sized platform", () => {

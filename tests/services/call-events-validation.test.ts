@@ -111,12 +111,48 @@ describe("call-events: event validation", () => {
       "2017-01-01",
       "2017-01-01 00:00:00",
       "2017-01-01T00:00:00",
-      "2017-13-01T00:00:00Z",
+      "2017-1-01T00:00:00Z",
+      "2017-01-01T00:00:00+0300",
     ]) {
       rejects(validEvent({ timestamp: bad }), /^timestamp must be an ISO 8601 date-time/);
     }
     const event = parseCallEvent(validEvent({ timestamp: "2017-01-01T00:00:00.250-03:00" }));
     assert.equal(event.timestamp.toISOString(), "2017-01-01T03:00:00.250Z");
+  });
+
+  it("rejects impossible dates and times instead of rolling them over (2017-02-30 is not 2017-03-02)", () => {
+    const cases: [string, RegExp][] = [
+      ["2017-02-30T00:00:00Z", /day 30 does not exist in February 2017 \(28 days\)/],
+      ["2017-02-29T00:00:00Z", /day 29 does not exist in February 2017/],
+      ["1900-02-29T00:00:00Z", /day 29 does not exist in February 1900/], // divisible by 100: no leap day
+      ["2017-04-31T12:00:00Z", /day 31 does not exist in April 2017 \(30 days\)/],
+      ["2017-01-00T00:00:00Z", /day 0 does not exist/],
+      ["2017-00-10T00:00:00Z", /month 0 does not exist/],
+      ["2017-13-01T00:00:00Z", /month 13 does not exist/],
+      ["2017-01-01T24:00:00Z", /hour 24 does not exist/],
+      ["2017-01-01T00:60:00Z", /minute 60 does not exist/],
+      ["2017-01-01T00:00:60Z", /second 60 does not exist/],
+      ["2017-01-01T00:00:00+24:00", /zone offset/],
+      ["2017-01-01T00:00:00-03:60", /zone offset/],
+    ];
+    for (const [timestamp, reason] of cases) {
+      rejects(validEvent({ timestamp }), /^timestamp is not a real date-time: /);
+      rejects(validEvent({ timestamp }), reason);
+    }
+  });
+
+  it("accepts the real edges of the calendar: leap days, month ends, 23:59:59, extreme offsets", () => {
+    const cases: [string, string][] = [
+      ["2016-02-29T00:00:00Z", "2016-02-29T00:00:00.000Z"],
+      ["2000-02-29T12:00:00Z", "2000-02-29T12:00:00.000Z"], // divisible by 400: a leap year
+      ["2017-12-31T23:59:59.999Z", "2017-12-31T23:59:59.999Z"],
+      ["2017-04-30T00:00:00Z", "2017-04-30T00:00:00.000Z"],
+      ["2017-01-01T00:00:00+14:00", "2016-12-31T10:00:00.000Z"],
+      ["2017-01-01T00:00:00-12:00", "2017-01-01T12:00:00.000Z"],
+    ];
+    for (const [timestamp, utc] of cases) {
+      assert.equal(parseCallEvent(validEvent({ timestamp })).timestamp.toISOString(), utc, timestamp);
+    }
   });
 
   it("rejects bodies that are not JSON objects", () => {

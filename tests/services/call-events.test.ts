@@ -108,6 +108,9 @@ describe("call-events: call-webhook against MariaDB", function () {
     const tooLong = await postEvent(webhook.url, validEvent({ call_id: "x".repeat(65) }));
     assert.equal(tooLong.status, 400);
     assert.match(String(tooLong.body.error), /call_id must be at most 64 characters/);
+    const impossible = await postEvent(webhook.url, validEvent({ timestamp: "2017-02-30T00:00:00Z" }));
+    assert.equal(impossible.status, 400);
+    assert.match(String(impossible.body.error), /^timestamp is not a real date-time: day 30 does not exist/);
   });
 
   it("answers malformed JSON, wrong content type, oversize bodies, unknown routes and wrong methods clearly", async () => {

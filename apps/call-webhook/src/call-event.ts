@@ -54,7 +54,8 @@ const DIRECTION_SET: ReadonlySet<string> = new Set(DIRECTIONS);
 // Printable characters only: no control characters (tabs, newlines, NUL) in identifiers or numbers.
 const PRINTABLE = /^[^\p{Cc}]+$/u;
 // ISO 8601 date-time with a zone: 2017-01-01T00:00:00Z, 2017-01-01T00:00:00.123-03:00.
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 export function isActorEvent(type: CallEventType): boolean {
   return type.startsWith("actor.");
@@ -113,15 +114,51 @@ function text(input: Record<string, unknown>, field: keyof typeof MAX_LENGTH): s
 
 function dateTime(input: Record<string, unknown>): Date {
   const raw = text(input, "timestamp");
-  const parsed = ISO_DATE_TIME.test(raw) ? new Date(raw) : undefined;
-  if (!parsed || Number.isNaN(parsed.getTime())) {
+  const fields = ISO_DATE_TIME.exec(raw);
+  if (!fields) {
     throw new InvalidEventError(
       `timestamp must be an ISO 8601 date-time such as 2017-01-01T00:00:00Z (got ${describe(raw)})`,
     );
   }
-  const year = parsed.getUTCFullYear();
-  if (year < 1970 || year > 9999) throw new InvalidEventError("timestamp must be between 1970 and 9999");
+  const problem = impossibleField(fields.slice(1).map((field) => Number(field ?? 0)));
+  // Date would roll an impossible field over (2017-02-30 becomes 2017-03-02): refuse it instead.
+  if (problem) {
+    throw new InvalidEventError(`timestamp is not a real date-time: ${problem} (got ${describe(raw)})`);
+  }
+  const parsed = new Date(raw);
+  if (Number.isNaN(parsed.getTime())) {
+    throw new InvalidEventError(`timestamp is not a real date-time (got ${describe(raw)})`);
+  }
+  const utcYear = parsed.getUTCFullYear();
+  if (utcYear < 1970 || utcYear > 9999)
+    throw new InvalidEventError("timestamp must be between 1970 and 9999");
   return parsed;
+}
+
+/** Why these date-time fields do not name a real instant, or undefined when they do. */
+function impossibleField([year, month, day, hour, minute, second, offsetHour, offsetMinute]: number[]):
+  | string
+  | undefined {
+  if (month! < 1 || month! > 12) return `month ${month} does not exist`;
+  const days = daysInMonth(year!, month!);
+  if (day! < 1 || day! > days)
+    return `day ${day} does not exist in ${MONTHS[month! - 1]} ${year} (${days} days)`;
+  if (hour! > 23) return `hour ${hour} does not exist (00 to 23)`;
+  if (minute! > 59) return `minute ${minute} does not exist (00 to 59)`;
+  if (second! > 59) return `second ${second} does not exist (00 to 59)`;
+  if (offsetHour! > 23 || offsetMinute! > 59) return "the zone offset must be within ±23:59";
+  return undefined;
+}
+
+const MONTHS = [
+  ...["January", "February", "March", "April", "May", "June"],
+  ...["July", "August", "September", "October", "November", "December"],
+];
+
+/** Days in a month (1 to 12) of the Gregorian calendar, leap years included. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 function describe(value: unknown): string {

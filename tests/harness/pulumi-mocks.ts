@@ -230,8 +230,9 @@ async function settle(created: pulumi.Resource[]): Promise<void> {
   }
 }
 
+/** The output's value; rejects when its resource failed (`apply` would simply never run). */
 function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => resolve(v)));
+  return (output as unknown as { promise(): Promise<T> }).promise();
 }
 
 /** Resolves Outputs anywhere inside a value; secret outputs become `Secret` instances. */

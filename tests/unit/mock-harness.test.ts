@@ -56,6 +56,18 @@ describe("Pulumi mock harness", () => {
     );
   });
 
+  it("fails the run when a mock refuses a resource, instead of waiting forever", async () => {
+    await assert.rejects(
+      runUnderMocks(() => new Vault("refused"), {
+        outputs: ({ type }) => {
+          if (type === "aws:sns/topic:Topic") throw new Error("the topic's mock refuses");
+          return {};
+        },
+      }),
+      /the topic's mock refuses/,
+    );
+  });
+
   it("answers mocked invokes and passes config, with secret keys secret", async () => {
     const { outputs } = await runUnderMocks(
       async () => {

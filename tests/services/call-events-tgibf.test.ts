@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parseCallEvent } from "../../apps/call-webhook/src/call-event";
 import { drawEventType, EVENT_MIX, EventFactory, MIX_TOTAL } from "../../apps/tgibf/src/event-mix";
 import { LatencyHistogram } from "../../apps/tgibf/src/latency-histogram";
@@ -12,6 +16,7 @@ import { buildReport, formatTable } from "../../apps/tgibf/src/report";
 import { eventsInRound, nextRound, PAUSE_BETWEEN_ROUNDS_MS } from "../../apps/tgibf/src/rounds";
 import { Sender } from "../../apps/tgibf/src/sender";
 import { checkTarget, isLoopbackHost, TargetError } from "../../apps/tgibf/src/target";
+import { ensureServerCertificate, type TlsFiles } from "../../local/deps/tls";
 
 /** A deterministic "random" source that returns the given values in turn. */
 const sequence = (values: number[]) => {
@@ -100,7 +105,11 @@ describe("call-events: tgibf", () => {
       assert.throws(() => checkTarget("http://example.com/webhook", false), TargetError);
       assert.equal(checkTarget("http://example.com/webhook", true).host, "example.com");
       assert.throws(() => checkTarget("not a url", false), /WEBHOOK is not a URL/);
-      assert.throws(() => checkTarget("https://127.0.0.1/webhook", false), /must be an http:\/\//);
+      assert.throws(
+        () => checkTarget("ftp://127.0.0.1/webhook", false),
+        /must be an http:\/\/ or https:\/\//,
+      );
+      assert.equal(checkTarget("https://127.0.0.1", false).href, "https://127.0.0.1/webhook");
       assert.equal(
         checkTarget("http://127.0.0.1:8090", false).pathname,
         "/webhook",
@@ -255,5 +264,101 @@ describe("tgibf: request ids", () => {
     assert.equal(new Set(seen).size, 3);
     for (const id of seen) assert.match(id, /^tgibf-[0-9a-f]{8}-\d+$/);
     assert.equal(new Set(seen.map((id) => id.split("-")[1])).size, 1);
+  });
+});
+
+const execFileAsync = promisify(execFile);
+
+describe("tgibf: https targets", () => {
+  let dir: string;
+  let tls: TlsFiles;
+  let server: ReturnType<typeof createHttpsServer>;
+  let url: string;
+  const received: { path: string; type: string }[] = [];
+
+  before(async function () {
+    this.timeout(30_000);
+    dir = mkdtempSync(join(tmpdir(), "tgibf-tls-"));
+    tls = await ensureServerCertificate(dir);
+    server = createHttpsServer(
+      { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+      (req: IncomingMessage, res: ServerResponse) => {
+        let body = "";
+        req.on("data", (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        req.on("end", () => {
+          received.push({ path: req.url ?? "", type: String(JSON.parse(body).type) });
+          res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+        });
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  const options = (overrides: Partial<TgibfOptions>): TgibfOptions =>
+    ({
+      ...(parseOptions(["--mode", "concurrency", "--concurrency", "4", "--requests", "20"], {
+        WEBHOOK: url,
+      }) as TgibfOptions),
+      ...overrides,
+    }) as TgibfOptions;
+
+  for (const keepAlive of [false, true]) {
+    it(`posts over TLS to a server whose CA it is given (--ca${keepAlive ? ", --keep-alive" : ""})`, async () => {
+      const run = await runLoad(options({ caFile: tls.caFile, keepAlive }));
+      assert.equal(run.target, `${url}/webhook`);
+      assert.equal(run.tally.ok, 20);
+      assert.equal(run.tally.errors, 0);
+      assert.equal(received.length, 20);
+      assert.ok(received.every((r) => r.path === "/webhook" && r.type.startsWith("call.")));
+    });
+  }
+
+  it("verifies the certificate: without the CA every request fails and nothing is delivered", async () => {
+    const run = await runLoad(options({}));
+    assert.equal(run.tally.ok, 0);
+    assert.equal(run.tally.errors, 20);
+    assert.equal(received.length, 0);
+  });
+
+  it("refuses an unreadable --ca before sending anything", async () => {
+    await assert.rejects(runLoad(options({ caFile: join(dir, "missing.pem") })), TargetError);
+    await assert.rejects(runLoad(options({ caFile: tls.keyFile })), /no PEM certificate/);
+    assert.equal(received.length, 0);
+  });
+
+  it("the CLI trusts NODE_EXTRA_CA_CERTS and reports the run as JSON", async function () {
+    this.timeout(30_000);
+    const repoRoot = join(__dirname, "..", "..");
+    // Not spawnSync: the server answering it lives in this process.
+    const child = await execFileAsync(
+      process.execPath,
+      [
+        join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs"),
+        join(repoRoot, "apps", "tgibf", "src", "main.ts"),
+        "--mode",
+        "concurrency",
+        "--concurrency",
+        "2",
+        "--requests",
+        "6",
+        "--keep-alive",
+        "--progress",
+        "0",
+        "--json",
+      ],
+      { env: { ...process.env, WEBHOOK: url, NODE_EXTRA_CA_CERTS: tls.caFile }, timeout: 25_000 },
+    );
+    const report = JSON.parse(child.stdout) as { sent: number; ok: number; errors: number };
+    assert.deepEqual([report.sent, report.ok, report.errors], [6, 6, 0]);
   });
 });

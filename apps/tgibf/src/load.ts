@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import { EventFactory, type GeneratedEvent, type Random } from "./event-mix";
 import type { TgibfOptions } from "./options";
 import { eventsInRound, nextRound, PAUSE_BETWEEN_ROUNDS_MS } from "./rounds";
 import { Sender } from "./sender";
 import { Tally } from "./tally";
-import { checkTarget } from "./target";
+import { checkTarget, TargetError } from "./target";
 
 export interface RoundResult {
   round: number;
@@ -40,7 +41,7 @@ export interface LoadRun {
 /** Runs one bounded load against the webhook: in count (`maxRequests`) and in time (`durationMs`). */
 export async function runLoad(options: TgibfOptions, hooks: LoadHooks = {}): Promise<LoadRun> {
   const url = checkTarget(options.webhook, options.allowRemote);
-  const sender = new Sender(url, options);
+  const sender = new Sender(url, { ...options, ca: readCa(options.caFile) });
   const factory = new EventFactory(hooks.random);
   const tally = new Tally();
   const rounds: RoundResult[] = [];
@@ -126,6 +127,18 @@ async function constantRate(
     await sleep(Math.min(10, Math.max(1, 1000 / options.rate)));
   }
   await Promise.all(pending);
+}
+
+/** The PEM of --ca, or a TargetError (exit 2, nothing sent) when it cannot be read. */
+function readCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    const pem = readFileSync(file, "utf8");
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("no PEM certificate in it");
+    return pem;
+  } catch (error) {
+    throw new TargetError(`--ca ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -21,6 +21,8 @@ export interface TgibfOptions {
   timeoutMs: number;
   json: boolean;
   allowRemote: boolean;
+  /** A PEM file of CAs to trust for an https:// target, besides Node's bundled roots. */
+  caFile?: string;
   /** A file that receives the call_id of every event answered 200, one per line. */
   ackLog?: string;
   /** Progress line interval; 0 turns progress off. */
@@ -38,6 +40,7 @@ export const LIMITS = {
 export const USAGE = `tgibf: "Thank God It's Black Friday", a load generator for the call-events webhook
 
 Usage: WEBHOOK=http://127.0.0.1:8090/webhook tgibf [options]
+       (an https:// WEBHOOK works the same; certificates are always verified)
 
 Modes:
   --mode burst          (default) the original: round n posts n×1000 events at once, 2 s pause,
@@ -52,13 +55,15 @@ Options:
   --duration D          stop after D (e.g. 90s, 2m, 1h; default 60s)
   --requests N          stop after N requests (default 1000000)
   --max-rounds N        stop after round N in burst mode (default 20)
-  --keep-alive          reuse connections (node:http Agent, keepAlive)
+  --keep-alive          reuse connections (node:http / node:https Agent, keepAlive)
   --max-sockets N       connections with --keep-alive (default: --concurrency)
   --timeout D           per-request timeout (default 30s)
   --ack-log FILE        write the call_id of every event answered 200 to FILE
   --progress D          progress interval (default 1s on a terminal, 10s otherwise; 0 = off)
   --json                print the final report as JSON on stdout (progress goes to stderr)
   --allow-remote        allow a target that is not a loopback address
+  --ca FILE             also trust the CA certificates (PEM) in FILE for an https:// target
+                        (NODE_EXTRA_CA_CERTS works too)
   -h, --help            this text`;
 
 export class UsageError extends Error {
@@ -157,6 +162,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): T
         break;
       case "--allow-remote":
         options.allowRemote = true;
+        break;
+      case "--ca":
+        options.caFile = value(arg);
         break;
       default:
         throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);

@@ -1,21 +1,47 @@
 import { randomBytes } from "node:crypto";
-import { Agent, request } from "node:http";
+import * as http from "node:http";
+import * as https from "node:https";
+import { rootCertificates } from "node:tls";
 import type { Outcome } from "./tally";
 
-/** Posts JSON bodies to one URL over node:http, with or without connection reuse. */
+export interface SenderOptions {
+  keepAlive: boolean;
+  maxSockets: number;
+  timeoutMs: number;
+  /**
+   * PEM of extra CAs to trust for an https:// target, besides Node's bundled roots (and
+   * NODE_EXTRA_CA_CERTS, which Node reads at start). @default none
+   */
+  ca?: string;
+}
+
+/**
+ * Posts JSON bodies to one URL over node:http or node:https (by the URL's scheme), with or without
+ * connection reuse. Certificates are always verified.
+ */
 export class Sender {
-  readonly agent: Agent;
+  readonly agent: http.Agent;
+  private readonly request: typeof http.request;
 
   constructor(
     private readonly url: URL,
-    options: { keepAlive: boolean; maxSockets: number; timeoutMs: number },
+    options: SenderOptions,
   ) {
-    this.agent = new Agent({
+    const agentOptions: http.AgentOptions = {
       keepAlive: options.keepAlive,
       // Without keep-alive every request opens a connection of its own: bursts really are at once.
       maxSockets: options.keepAlive ? options.maxSockets : Number.POSITIVE_INFINITY,
       maxFreeSockets: options.keepAlive ? options.maxSockets : 256,
-    });
+    };
+    if (url.protocol === "https:") {
+      // `ca` replaces the default roots: keep them (a public ALB certificate) and add the given CA.
+      const ca = options.ca ? [...rootCertificates, options.ca] : undefined;
+      this.agent = new https.Agent({ ...agentOptions, ...(ca ? { ca } : {}) });
+      this.request = https.request;
+    } else {
+      this.agent = new http.Agent(agentOptions);
+      this.request = http.request;
+    }
     this.timeoutMs = options.timeoutMs;
   }
 
@@ -33,7 +59,7 @@ export class Sender {
           resolve(outcome);
         }
       };
-      const req = request(
+      const req = this.request(
         this.url,
         {
           method: "POST",

@@ -27,7 +27,8 @@ export function checkTarget(webhook: string, allowRemote: boolean): URL {
   } catch {
     throw new TargetError(`WEBHOOK is not a URL: ${JSON.stringify(webhook)}`);
   }
-  if (url.protocol !== "http:") throw new TargetError(`WEBHOOK must be an http:// URL (got ${url.protocol})`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new TargetError(`WEBHOOK must be an http:// or https:// URL (got ${url.protocol})`);
   if (url.pathname === "/") url.pathname = "/webhook";
   if (!allowRemote && !isLoopbackHost(url.hostname)) {
     throw new TargetError(

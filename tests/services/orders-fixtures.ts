@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { buildOrderApi, type OrderApi } from "../../apps/order-api/src/service";
 import type { SrvResolver } from "../../apps/order-api/src/srv-discovery";
+import type { Hold } from "../../apps/order-processor/src/inventory";
 import { seedOrdersData } from "../../apps/order-processor/src/seed-data";
 import { buildOrderProcessor, type OrderProcessor } from "../../apps/order-processor/src/service";
 import { createDynamoClient, documentClientFor } from "../../lib/dynamodb";
@@ -19,9 +20,18 @@ export interface OrdersSystem {
   storedOrder(orderId: string): Promise<Record<string, unknown> | undefined>;
   /** How many orders the orders table holds. */
   orderCount(): Promise<number>;
-  /** Puts a product as the seed does (with an empty `holds` map), or bare as a hand-made item would be. */
+  /**
+   * Puts a product as the seed does (with an empty `holds` map, unless `holds` is given), or bare
+   * (no `holds` attribute) as a hand-made item would be.
+   */
   putProduct(
-    product: { product_id: string; price: number; stock: number; name?: string },
+    product: {
+      product_id: string;
+      price: number;
+      stock: number;
+      name?: string;
+      holds?: Record<string, Hold>;
+    },
     options?: { bare?: boolean },
   ): Promise<void>;
   close(): Promise<void>;
@@ -103,11 +113,11 @@ export async function startOrdersSystem(options: OrdersSystemOptions): Promise<O
       const result = await ordersDoc.send(new ScanCommand({ TableName: tables.orders, Select: "COUNT" }));
       return result.Count ?? 0;
     },
-    async putProduct(product) {
+    async putProduct(product, options = {}) {
       await inventoryDoc.send(
         new PutCommand({
           TableName: tables.inventory,
-          Item: { name: product.product_id, ...product, holds: {} },
+          Item: { name: product.product_id, ...(options.bare ? {} : { holds: {} }), ...product },
         }),
       );
     },

@@ -42,6 +42,12 @@ export interface HeldStock {
   reserved_at: string;
 }
 
+/** What one tombstone pruning pass on the processor did. */
+export interface PruneAnswer {
+  pruned: number;
+  largest: { product_id: string; tombstones: number } | null;
+}
+
 export interface ReserveBody {
   order_id: string;
   product_id: string;
@@ -114,6 +120,18 @@ export class ProcessorClient {
     const holds = (json as { holds?: unknown } | null)?.holds;
     if (!Array.isArray(holds)) throw new Error("listing holds answered an unexpected body");
     return holds as HeldStock[];
+  }
+
+  /** Removes `released` tombstones older than `olderThanSeconds`; answers how many, and the largest count left. */
+  async pruneTombstones(olderThanSeconds: number, limit = 1_000): Promise<PruneAnswer> {
+    const { status, json } = await this.post("/prune-tombstones", {
+      older_than_seconds: olderThanSeconds,
+      limit,
+    });
+    if (status !== 200) throw new Error(`pruning tombstones answered ${status}: ${detailOf(json, status)}`);
+    const answer = json as PruneAnswer | null;
+    if (typeof answer?.pruned !== "number") throw new Error("pruning tombstones answered an unexpected body");
+    return answer;
   }
 
   /** Throws when the processor or its DynamoDB is not healthy. */

@@ -7,6 +7,22 @@ export interface ReconcileReport {
   committed: number;
   released: number;
   failed: number;
+  /** Released-order tombstones the processor pruned in this pass. */
+  tombstonesPruned: number;
+}
+
+/** Added to the in-flight bound before a tombstone may go: covers clock skew between processor instances and slow requests. */
+export const TOMBSTONE_SAFETY_MARGIN_SECONDS = 600;
+
+/**
+ * Age after which a `released` tombstone can no longer refuse anything: the longest a request may
+ * be in flight (the bound the reconciler already trusts for holds, or the processor timeout if
+ * that is longer) plus a margin. With the defaults, 120 s + 600 s = 12 minutes.
+ */
+export function tombstoneRetentionSeconds(holdStaleAfterSeconds: number, processorTimeoutMs: number): number {
+  return (
+    Math.max(holdStaleAfterSeconds, Math.ceil(processorTimeoutMs / 1000)) + TOMBSTONE_SAFETY_MARGIN_SECONDS
+  );
 }
 
 /**
@@ -15,6 +31,10 @@ export interface ReconcileReport {
  * order is stored is committed; one without an order is released. Both are idempotent on the
  * processor, so several instances may reconcile at once. Holds younger than `staleAfterSeconds`
  * belong to requests still in flight and are left alone.
+ *
+ * Each pass then asks the processor to prune `released` tombstones older than
+ * `tombstoneRetentionSeconds` (see `InventoryRepository.pruneTombstones` for why that is safe), so
+ * product items do not grow with every compensated timeout.
  */
 export class HoldReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -26,6 +46,7 @@ export class HoldReconciler {
     private readonly log: FastifyBaseLogger,
     private readonly settled: Counter<"action" | "outcome">,
     private readonly staleAfterSeconds: number,
+    private readonly tombstoneRetentionSeconds: number,
   ) {}
 
   start(intervalMs: number): void {
@@ -51,7 +72,7 @@ export class HoldReconciler {
   }
 
   private async reconcile(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { committed: 0, released: 0, failed: 0 };
+    const report: ReconcileReport = { committed: 0, released: 0, failed: 0, tombstonesPruned: 0 };
     for (const hold of await this.processor.staleHolds(this.staleAfterSeconds)) {
       try {
         if (await this.orders.find(hold.order_id, true)) {
@@ -74,6 +95,14 @@ export class HoldReconciler {
           "could not settle a stale hold; next pass retries",
         );
       }
+    }
+    try {
+      const pruning = await this.processor.pruneTombstones(this.tombstoneRetentionSeconds);
+      report.tombstonesPruned = pruning.pruned;
+      if (pruning.pruned > 0)
+        this.log.info({ pruned: pruning.pruned, largest: pruning.largest }, "pruned tombstones");
+    } catch (error) {
+      this.log.warn({ err: error }, "could not prune tombstones; next pass retries");
     }
     return report;
   }

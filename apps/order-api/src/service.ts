@@ -6,7 +6,7 @@ import type { OrderApiConfig } from "./config";
 import { OrdersRepository } from "./orders-repository";
 import { OrderPlacement } from "./place-order";
 import { fixedLocator, ProcessorClient, type ProcessorLocator } from "./processor-client";
-import { HoldReconciler } from "./reconciler";
+import { HoldReconciler, tombstoneRetentionSeconds } from "./reconciler";
 import { registerOrderRoutes } from "./routes";
 import { SrvDiscovery, type SrvResolver } from "./srv-discovery";
 
@@ -57,6 +57,7 @@ export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies
     service.log,
     settled,
     config.holdStaleAfterSeconds,
+    tombstoneRetentionSeconds(config.holdStaleAfterSeconds, config.processorTimeoutMs),
   );
   const placement = new OrderPlacement(processor, orders, holds, service.log);
   registerOrderRoutes(service, { placement, orders, processor });

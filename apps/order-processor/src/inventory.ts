@@ -37,6 +37,17 @@ export type Release =
   | { outcome: "nothing-held" }
   | { outcome: "unknown-product" };
 
+/** What one pruning pass did (see `pruneTombstones`). */
+export interface PruneReport {
+  /** Tombstones removed. */
+  pruned: number;
+  /** The product with the most tombstones left after the pass; absent when none has any. */
+  largest?: { product_id: string; tombstones: number };
+}
+
+/** Tombstones removed by one UpdateItem: keeps each expression far below DynamoDB's 4 KB limit. */
+const PRUNE_BATCH = 40;
+
 /** A hold still waiting for its commit or release: what order-api's reconciler settles. */
 export interface HeldStock {
   order_id: string;
@@ -196,31 +207,109 @@ export class InventoryRepository {
   async staleHolds(olderThan: Date, limit: number): Promise<HeldStock[]> {
     const cutoff = olderThan.toISOString();
     const found: HeldStock[] = [];
+    for await (const item of this.holdsOfEveryProduct(true)) {
+      for (const [orderId, hold] of Object.entries(item.holds ?? {})) {
+        if (hold.state !== "held" || hold.at >= cutoff) continue;
+        found.push({
+          order_id: orderId,
+          product_id: item.product_id,
+          quantity: hold.quantity,
+          reserved_at: hold.at,
+        });
+        if (found.length >= limit) return found;
+      }
+    }
+    return found;
+  }
+
+  /** Every product's id and holds, page by page (a scan: its cost grows with the table). */
+  private async *holdsOfEveryProduct(
+    consistent: boolean,
+  ): AsyncGenerator<Pick<ProductItem, "product_id" | "holds">> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new ScanCommand({
           TableName: this.table,
           ProjectionExpression: "product_id, holds",
-          ConsistentRead: true,
+          ConsistentRead: consistent,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of (page.Items ?? []) as Pick<ProductItem, "product_id" | "holds">[]) {
-        for (const [orderId, hold] of Object.entries(item.holds ?? {})) {
-          if (hold.state !== "held" || hold.at >= cutoff) continue;
-          found.push({
-            order_id: orderId,
-            product_id: item.product_id,
-            quantity: hold.quantity,
-            reserved_at: hold.at,
-          });
-          if (found.length >= limit) return found;
-        }
-      }
+      yield* (page.Items ?? []) as Pick<ProductItem, "product_id" | "holds">[];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return found;
+  }
+
+  /**
+   * Removes `released` tombstones written before `olderThan`, at most `limit` of them per pass.
+   *
+   * Why this is safe: a tombstone for order X exists only to refuse a reservation for X that
+   * arrives after X was released (the caller timed out and compensated). Reservations for X are
+   * sent only by the one order-api request that minted X (a fresh UUID; a retried
+   * `Idempotency-Key` that takes over mints a new one), within its processor timeout, and the
+   * processor finishes a request it received within its DynamoDB timeouts. order-api's reconciler
+   * already relies on no request being in flight longer than `HOLD_STALE_AFTER_SECONDS` (it
+   * releases such holds), and a tombstone's `at` is its release time, which is after the
+   * reservation was sent. So the caller passes that bound plus a safety margin, and no
+   * reservation can still arrive for a tombstone older than it.
+   *
+   * Why it cannot race an order: each UpdateItem only REMOVEs the listed `holds.<id>` paths, on
+   * the condition that every one of them is still the `released` tombstone with the `at` this scan
+   * saw. It never rewrites `stock` or the rest of the map, and DynamoDB applies updates of one
+   * item one at a time, so a concurrent reservation, release or commit (other paths of the same
+   * item) is neither lost nor applied twice. Nothing turns a tombstone back into a hold (a
+   * reservation requires `attribute_not_exists(holds.<id>)`). When the condition fails (another
+   * instance pruned first) the batch is skipped; the next pass reads the item again.
+   */
+  async pruneTombstones(olderThan: Date, limit: number): Promise<PruneReport> {
+    const cutoff = olderThan.toISOString();
+    const report: PruneReport = { pruned: 0 };
+    // Eventually consistent (half the cost): the conditional REMOVE is what guarantees safety.
+    for await (const item of this.holdsOfEveryProduct(false)) {
+      const tombstones = Object.entries(item.holds ?? {}).filter(([, hold]) => hold.state === "released");
+      const expired = tombstones
+        .filter(([, hold]) => hold.at < cutoff)
+        .slice(0, Math.max(0, limit - report.pruned));
+      let removed = 0;
+      for (let i = 0; i < expired.length; i += PRUNE_BATCH)
+        removed += await this.removeTombstones(item.product_id, expired.slice(i, i + PRUNE_BATCH));
+      report.pruned += removed;
+      const left = tombstones.length - removed;
+      if (left > 0 && left > (report.largest?.tombstones ?? 0))
+        report.largest = { product_id: item.product_id, tombstones: left };
+    }
+    return report;
+  }
+
+  /** One conditional UpdateItem removing these tombstones; 0 when any of them changed meanwhile. */
+  private async removeTombstones(productId: string, tombstones: [string, Hold][]): Promise<number> {
+    const names: Record<string, string> = { "#state": "state", "#at": "at" };
+    const values: Record<string, unknown> = { ":released": "released" };
+    const paths: string[] = [];
+    const conditions: string[] = [];
+    tombstones.forEach(([orderId, hold], i) => {
+      names[`#t${i}`] = orderId;
+      values[`:at${i}`] = hold.at;
+      paths.push(`holds.#t${i}`);
+      conditions.push(`holds.#t${i}.#state = :released AND holds.#t${i}.#at = :at${i}`);
+    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { product_id: productId },
+          UpdateExpression: `REMOVE ${paths.join(", ")}`,
+          ConditionExpression: conditions.join(" AND "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return tombstones.length;
+    } catch (error) {
+      if (isConditionFailure(error)) return 0;
+      throw error;
+    }
   }
 
   /** Throws when the table cannot be reached. */

@@ -73,3 +73,24 @@ export function parseOrderReference(body: unknown): OrderReference {
   const fields = requireObject(body);
   return { order_id: requireOrderId(fields, true)!, product_id: requireId(fields, "product_id") };
 }
+
+/** Tombstones younger than this are never pruned, whatever a caller asks: the processor's own floor. */
+export const MIN_TOMBSTONE_AGE_SECONDS = 60;
+export const MAX_PRUNE_LIMIT = 10_000;
+
+export interface PruneRequest {
+  older_than_seconds: number;
+  limit: number;
+}
+
+/** The body of `/prune-tombstones`: `{"older_than_seconds": int >= 60, "limit"?: int}`. */
+export function parsePruneRequest(body: unknown): PruneRequest {
+  const fields = requireObject(body);
+  const age = fields.older_than_seconds;
+  if (typeof age !== "number" || !Number.isInteger(age) || age < MIN_TOMBSTONE_AGE_SECONDS)
+    invalid(`older_than_seconds must be a whole number of seconds, at least ${MIN_TOMBSTONE_AGE_SECONDS}`);
+  const limit = fields.limit ?? 1_000;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_PRUNE_LIMIT)
+    invalid(`limit must be an integer from 1 to ${MAX_PRUNE_LIMIT}`);
+  return { older_than_seconds: age, limit };
+}

@@ -2,7 +2,13 @@ import type { FastifyBaseLogger } from "fastify";
 import { asServiceError } from "../../../lib/dynamodb";
 import { HttpError, type Service } from "../../../lib/service-kit";
 import type { InventoryRepository } from "./inventory";
-import { parseOrderReference, parseProcessOrder } from "./order-request";
+import { parseOrderReference, parseProcessOrder, parsePruneRequest } from "./order-request";
+
+/**
+ * About 60 bytes each: 1000 tombstones on one product are ~60 KB of its 400 KB item limit, and
+ * every write to that product pays for them. Above this, pruning is falling behind: say so.
+ */
+export const TOMBSTONE_WARN_THRESHOLD = 1_000;
 
 /** Runs a DynamoDB call, turning an outage into 503 instead of 500; the full error goes to the log. */
 async function dynamo<T>(log: FastifyBaseLogger, call: () => Promise<T>): Promise<T> {
@@ -26,6 +32,15 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
     name: "inventory_releases_total",
     help: "Compensating releases by outcome: released (stock returned) or nothing_held.",
     labelNames: ["outcome"],
+  });
+
+  const pruned = metrics.counter({
+    name: "inventory_tombstones_pruned_total",
+    help: "Released-order tombstones removed from product items by pruning.",
+  });
+  const mostTombstones = metrics.gauge({
+    name: "inventory_tombstones_max",
+    help: "Most tombstones left on one product item after the last pruning pass (each ~60 bytes of a 400 KB item).",
   });
 
   app.post("/process-order", async (request) => {
@@ -81,6 +96,24 @@ export function registerProcessorRoutes(service: Service, inventory: InventoryRe
       throw new HttpError(422, "limit must be an integer from 1 to 1000");
     const olderThan = new Date(Date.now() - olderThanSeconds * 1000);
     return { holds: await dynamo(request.log, () => inventory.staleHolds(olderThan, limit)) };
+  });
+
+  app.post("/prune-tombstones", async (request) => {
+    const { older_than_seconds, limit } = parsePruneRequest(request.body);
+    const olderThan = new Date(Date.now() - older_than_seconds * 1000);
+    const report = await dynamo(request.log, () => inventory.pruneTombstones(olderThan, limit));
+    pruned.inc(report.pruned);
+    const most = report.largest?.tombstones ?? 0;
+    mostTombstones.set(most);
+    if (most >= TOMBSTONE_WARN_THRESHOLD)
+      request.log.warn(
+        { productId: report.largest?.product_id, tombstones: most },
+        "a product item carries many tombstones: pruning is falling behind, the item grows toward DynamoDB's 400 KB limit",
+      );
+    return {
+      pruned: report.pruned,
+      largest: report.largest ?? null,
+    };
   });
 
   app.get("/health", async (_request, reply) => {

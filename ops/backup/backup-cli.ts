@@ -1,18 +1,21 @@
-import { spawnSync } from "node:child_process";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type BackupStatus, backupStatusFile, readBackupStatus } from "../exporters/ops-exporter";
 import { createBackup, verifyBackup } from "./backup";
 import { backupKey } from "./encryption";
 import { backupName, backupsIn, KEY_HELP, localSystem } from "./local-system";
 import { existingDatabases } from "./mysql";
+import { parseS3Uri, s3Client, s3Uri, uploadBackup } from "./s3";
 
 const USAGE = `usage: npm run backup -- [--to <dir>] [--s3 s3://bucket/prefix] [--keep <n>]
   Backs up the local MySQL databases (mariadb-dump --single-transaction) and every DynamoDB table
   (scan export), gzip + AES-256-GCM, with a SHA-256 manifest, into <dir>/<UTC timestamp>/.
   --to <dir>      default .local/backups
-  --s3 <uri>      also copy the finished backup there with the aws CLI (BACKUP_S3_ENDPOINT for MinIO, LocalStack…)
+  --s3 <uri>      also upload the finished, verified backup to s3://bucket/prefix/<UTC timestamp>/, then list
+                  it back and compare names and sizes; refuses if that prefix already holds objects.
+                  AWS credentials from the SDK's default chain, AWS_REGION (default us-east-1);
+                  BACKUP_S3_ENDPOINT=http://host:port for MinIO, LocalStack, s3rver… (path-style)
   --keep <n>      keep the newest n backups in <dir> (default 7)
 ${KEY_HELP}`;
 
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   const keep = Number(values.keep);
   if (!(Number.isInteger(keep) && keep > 0))
     throw new Error(`--keep must be a positive integer (got ${values.keep})`);
+  // Checked before the backup is made, so a typo fails at once.
+  const s3 = values.s3 === undefined ? undefined : parseS3Uri(values.s3);
   const local = localSystem();
   const { sources } = local;
   const root = resolve(values.to ?? local.backupRoot);
@@ -56,17 +61,20 @@ async function main(): Promise<void> {
   writeFileSync(`${statusFile}.tmp`, JSON.stringify(status, null, 2));
   renameSync(`${statusFile}.tmp`, statusFile);
   console.log(`backup written and verified: ${dir} (${Date.now() - started} ms)`);
-  if (values.s3) {
-    const endpoint = process.env.BACKUP_S3_ENDPOINT ? ["--endpoint-url", process.env.BACKUP_S3_ENDPOINT] : [];
-    const target = `${values.s3.replace(/\/$/, "")}/${backupName(new Date(manifest.createdAt))}/`;
-    const upload = spawnSync("aws", ["s3", "cp", "--recursive", ...endpoint, dir, target], {
-      stdio: "inherit",
-    });
-    if (upload.error || upload.status !== 0)
+  if (s3) {
+    const client = s3Client();
+    const name = basename(dir);
+    try {
+      const target = await uploadBackup(client, dir, s3, name);
+      console.log(`uploaded to ${s3Uri(target)} and listed back: every file there with its size`);
+    } catch (error) {
+      const where = s3Uri({ bucket: s3.bucket, prefix: s3.prefix ? `${s3.prefix}/${name}` : name });
       throw new Error(
-        `upload to ${target} failed${upload.error ? `: ${upload.error.message} (is the aws CLI installed?)` : ""}`,
+        `upload to ${where} failed: ${(error as Error).message}; the local backup is kept: ${dir}`,
       );
-    console.log(`copied to ${target}`);
+    } finally {
+      client.destroy();
+    }
   }
   const older = backupsIn(root).slice(0, -keep);
   for (const old of older) rmSync(join(root, old), { recursive: true, force: true });

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { DEFAULT_BATCHING, webhookConfigFromEnv } from "../../apps/call-webhook/src/config";
 import { readEnv } from "../../lib/service-kit";
+
+const REPO = join(__dirname, "..", "..");
+const REFUSED_DISCARD = /INGEST_MODE=none stores nothing.*also set BENCHMARK_ONLY_DISCARD_EVENTS=yes/;
 
 const BASE = {
   MYSQL_HOST: "db.internal",
@@ -13,13 +19,18 @@ describe("call-events: call-webhook configuration", () => {
   it("reads the database from MYSQL_* and defaults the rest", () => {
     const config = webhookConfigFromEnv(readEnv(BASE));
     assert.equal(config.port, 8090);
-    assert.deepEqual(config.mysql, {
-      ...{ host: "db.internal", port: 3306 },
-      user: "call_webhook",
-      password: "secret",
-      database: "call_events",
-      connections: 10,
-    });
+    // (tls, if the config has it, is checked where TLS is tested.)
+    assert.deepEqual(
+      { ...config.mysql, tls: undefined },
+      {
+        tls: undefined,
+        ...{ host: "db.internal", port: 3306 },
+        user: "call_webhook",
+        password: "secret",
+        database: "call_events",
+        connections: 10,
+      },
+    );
     assert.deepEqual(config.batching, DEFAULT_BATCHING);
     assert.equal(config.ingestMode, "group-commit");
     assert.equal(config.statementTimeoutMs, 5000);
@@ -59,5 +70,48 @@ describe("call-events: call-webhook configuration", () => {
       () => webhookConfigFromEnv(readEnv({ ...BASE, INGEST_MODE: "yolo" })),
       /INGEST_MODE must be one of group-commit, naive, none/,
     );
+  });
+
+  it("refuses INGEST_MODE=none (store nothing) unless BENCHMARK_ONLY_DISCARD_EVENTS=yes says so too", () => {
+    for (const confirmation of [undefined, "", "no", "true", "1", "YES please"]) {
+      assert.throws(
+        () =>
+          webhookConfigFromEnv(
+            readEnv({ ...BASE, INGEST_MODE: "none", BENCHMARK_ONLY_DISCARD_EVENTS: confirmation }),
+          ),
+        REFUSED_DISCARD,
+        `BENCHMARK_ONLY_DISCARD_EVENTS=${confirmation}`,
+      );
+    }
+    const benchmark = webhookConfigFromEnv(
+      readEnv({ ...BASE, INGEST_MODE: "none", BENCHMARK_ONLY_DISCARD_EVENTS: "yes" }),
+    );
+    assert.equal(benchmark.ingestMode, "none");
+    assert.equal(benchmark.benchmarkOnlyDiscardEvents, true);
+    // The confirmation alone changes nothing: the real service still stores.
+    const real = webhookConfigFromEnv(readEnv({ ...BASE, BENCHMARK_ONLY_DISCARD_EVENTS: "yes" }));
+    assert.equal(real.ingestMode, "group-commit");
+    assert.equal(real.benchmarkOnlyDiscardEvents, undefined);
+  });
+
+  it("the service process with INGEST_MODE=none alone exits 1 with that message, before touching the database", async function () {
+    this.timeout(30_000);
+    const tsx = join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
+    const main = join(REPO, "apps", "call-webhook", "src", "main.ts");
+    const env = {
+      PATH: process.env.PATH,
+      ...BASE,
+      MYSQL_HOST: "127.0.0.1",
+      MYSQL_PORT: "1",
+      INGEST_MODE: "none",
+    };
+    const failure = await promisify(execFile)(process.execPath, [tsx, main], { env, timeout: 25_000 }).then(
+      () => assert.fail("call-webhook started with INGEST_MODE=none alone"),
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    assert.equal(failure.code, 1, String(failure.stderr));
+    const fatal = JSON.parse(String(failure.stderr).trim().split("\n").at(-1)!) as Record<string, string>;
+    assert.equal(fatal.level, "fatal");
+    assert.match(fatal.msg!, REFUSED_DISCARD);
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
 import type { RowDataPacket } from "mysql2";
 import { CALL_EVENT_TYPES } from "../../apps/call-webhook/src/call-event";
 import type { MySqlConfig } from "../../apps/call-webhook/src/event-store";
@@ -194,6 +195,42 @@ describe("call-events: call-webhook against MariaDB", function () {
     const acknowledged = settled.filter((a) => a.status === 200).map((a) => a.callId);
     assert.ok(acknowledged.length >= 20);
     assert.deepEqual(new Set(await storedCallIds(fresh)), new Set(acknowledged));
+  });
+
+  it("INGEST_MODE=none (benchmark only): refused without its confirmation; with it, warns, answers discarded and counts nothing as stored", async () => {
+    const fresh = await createTestDatabase((await sharedDependencies()).mysql);
+    await assert.rejects(
+      startTestWebhook(fresh, { ingestMode: "none" }),
+      /INGEST_MODE=none stores nothing.*BENCHMARK_ONLY_DISCARD_EVENTS=yes/,
+    );
+    const log: string[] = [];
+    const logStream = new PassThrough().on("data", (chunk: Buffer) => log.push(chunk.toString()));
+    const discarding = await startTestWebhook(fresh, {
+      ingestMode: "none",
+      benchmarkOnlyDiscardEvents: true,
+      logLevel: "warn",
+      logStream,
+    });
+    try {
+      const lines = log.join("").split("\n").filter(Boolean);
+      const warning = lines.map((line) => JSON.parse(line) as { level: string; msg: string })[0];
+      assert.equal(warning?.level, "warn", "a WARN line at start");
+      assert.match(String(warning?.msg), /EVERY EVENT IS DISCARDED, NOTHING IS STORED/);
+      for (const event of [validEvent(), validEvent({ type: "call.finished" })]) {
+        const answer = await postEvent(discarding.url, event);
+        assert.equal(answer.status, 200);
+        assert.deepEqual(answer.body, { status: "discarded" }, "never claims to have stored it");
+      }
+      const metrics = await (await fetch(`${discarding.url}/metrics`)).text();
+      for (const type of CALL_EVENT_TYPES) {
+        assert.equal(metricValue(metrics, "call_events_stored_total", `type="${type}"`), 0, type);
+      }
+      assert.equal(metricValue(metrics, "call_events_discarded_total", 'type="call.new"'), 1);
+      assert.equal(metricValue(metrics, "call_events_discarded_total", 'type="call.finished"'), 1);
+      assert.deepEqual(await storedCallIds(fresh), []);
+    } finally {
+      await discarding.close();
+    }
   });
 
   it("shares counts between replicas and across restarts (they are committed with the events)", async () => {

@@ -1,7 +1,7 @@
 import { type EnvReader, readEnv } from "../../../lib/service-kit";
 import type { MySqlConfig } from "./event-store";
 import type { GroupCommitOptions } from "./group-commit";
-import { INGEST_MODES, type IngestMode } from "./ingest";
+import { DISCARD_CONFIRMATION, INGEST_MODES, type IngestMode, refuseUnconfirmedDiscard } from "./ingest";
 
 export interface WebhookConfig {
   /** 0 = a free port. */
@@ -14,6 +14,11 @@ export interface WebhookConfig {
   /** How long the webhook refuses events after a failed batch before trying the database again. */
   breakerCooldownMs: number;
   ingestMode: IngestMode;
+  /**
+   * Must be true for `ingestMode: "none"` (env BENCHMARK_ONLY_DISCARD_EVENTS=yes): the benchmark's
+   * ceiling, which discards every event. Without it the webhook refuses to start in that mode.
+   */
+  benchmarkOnlyDiscardEvents?: boolean;
   logLevel?: string;
   logStream?: NodeJS.WritableStream;
   /** The clock events are stamped and counted with (epoch ms); injectable for tests. */
@@ -34,6 +39,8 @@ export function webhookConfigFromEnv(env: EnvReader = readEnv()): WebhookConfig 
   if (!INGEST_MODES.includes(mode as IngestMode)) {
     throw new Error(`INGEST_MODE must be one of ${INGEST_MODES.join(", ")} (got ${JSON.stringify(mode)})`);
   }
+  const discardConfirmed = env.optional(DISCARD_CONFIRMATION.variable) === DISCARD_CONFIRMATION.value;
+  refuseUnconfirmedDiscard(mode as IngestMode, discardConfirmed);
   return {
     port: env.int("PORT", 8090, { min: 0, max: 65535 }),
     mysql: {
@@ -54,5 +61,6 @@ export function webhookConfigFromEnv(env: EnvReader = readEnv()): WebhookConfig 
     statementTimeoutMs: env.int("DB_WRITE_TIMEOUT_MS", 5000, { min: 100, max: 120_000 }),
     breakerCooldownMs: env.int("DB_RETRY_AFTER_MS", 1000, { min: 100, max: 60_000 }),
     ingestMode: mode as IngestMode,
+    ...(discardConfirmed && mode === "none" ? { benchmarkOnlyDiscardEvents: true } : {}),
   };
 }

@@ -5,11 +5,28 @@ import { IngestRefusedError } from "./refusal";
 
 /**
  * How the webhook stores an event before answering 200. `group-commit` is the production strategy;
- * the other two exist for the benchmark, as its ceiling (`none`: nothing stored) and its baseline
- * (`naive`: one autocommit INSERT per request).
+ * the other two exist for the benchmark, as its ceiling (`none`: nothing stored, every event
+ * discarded) and its baseline (`naive`: one autocommit INSERT per request).
  */
 export type IngestMode = "group-commit" | "naive" | "none";
 export const INGEST_MODES: readonly IngestMode[] = ["group-commit", "naive", "none"];
+
+/** The second variable `INGEST_MODE=none` needs, named after what it does. */
+export const DISCARD_CONFIRMATION = { variable: "BENCHMARK_ONLY_DISCARD_EVENTS", value: "yes" } as const;
+
+/**
+ * `none` throws every event away, so it must never be on by accident: without the confirmation
+ * the webhook refuses to start, with a message that says why and what would turn it on.
+ */
+export function refuseUnconfirmedDiscard(mode: IngestMode, confirmed: boolean): void {
+  if (mode !== "none" || confirmed) return;
+  const { variable, value } = DISCARD_CONFIRMATION;
+  throw new Error(
+    `INGEST_MODE=none stores nothing: every event would be thrown away (answered 200 {"status":"discarded"}). ` +
+      `It exists for the ingest benchmark's ceiling only, so the webhook refuses to start with it alone; ` +
+      `unset INGEST_MODE for the real service, or also set ${variable}=${value} for a benchmark`,
+  );
+}
 
 export interface Ingestor {
   /** Resolves once the event is durably stored; rejects with IngestRefusedError otherwise. */
@@ -18,6 +35,8 @@ export interface Ingestor {
   backlog(): number;
   /** Whether the event counts are maintained (they are not in the benchmark-only modes). */
   readonly countsEvents: boolean;
+  /** True in `none` only: ingest() resolves without storing anything, and the answer must say so. */
+  readonly discards: boolean;
   /** Settles everything already accepted. */
   drain(): Promise<void>;
 }
@@ -46,6 +65,7 @@ export function createIngestor(
         ingest: (event) => committer.submit(event),
         backlog: () => committer.backlog,
         countsEvents: true,
+        discards: false,
         drain: () => committer.drain(),
       };
     }
@@ -60,9 +80,16 @@ export function createIngestor(
         },
         backlog: () => 0,
         countsEvents: false,
+        discards: false,
         drain: async () => {},
       };
     case "none":
-      return { ingest: async () => {}, backlog: () => 0, countsEvents: false, drain: async () => {} };
+      return {
+        ingest: async () => {},
+        backlog: () => 0,
+        countsEvents: false,
+        discards: true,
+        drain: async () => {},
+      };
   }
 }

@@ -11,6 +11,8 @@ export interface RouteDeps {
   store: EventStore;
   now: () => number;
   onStored: (type: CallEventType) => void;
+  /** An event answered without being stored (INGEST_MODE=none, benchmark only). */
+  onDiscarded: (type: CallEventType) => void;
   onRefused: (reason: string) => void;
 }
 
@@ -44,6 +46,10 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         throw new HttpError(503, error.message, { "retry-after": String(error.retryAfterSeconds) });
       }
       throw error;
+    }
+    if (deps.ingestor.discards) {
+      deps.onDiscarded(event.type);
+      return { status: "discarded" };
     }
     deps.onStored(event.type);
     return { status: "stored" };

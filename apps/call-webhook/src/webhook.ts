@@ -2,7 +2,7 @@ import { createService, type Service } from "../../../lib/service-kit";
 import { CALL_EVENT_TYPES } from "./call-event";
 import type { WebhookConfig } from "./config";
 import { createMySqlPool, EventStore } from "./event-store";
-import { createIngestor, type Ingestor } from "./ingest";
+import { createIngestor, type Ingestor, refuseUnconfirmedDiscard } from "./ingest";
 import { registerRoutes } from "./routes";
 import { migrate } from "./schema";
 
@@ -21,6 +21,7 @@ const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000
 
 /** Builds the webhook, applies the schema, and starts listening. */
 export async function startCallWebhook(config: WebhookConfig): Promise<CallWebhook> {
+  refuseUnconfirmedDiscard(config.ingestMode, config.benchmarkOnlyDiscardEvents === true);
   const now = config.now ?? Date.now;
   const store = new EventStore(createMySqlPool(config.mysql), config.statementTimeoutMs);
   await migrateWithRetry(store, 30_000);
@@ -41,6 +42,11 @@ export async function startCallWebhook(config: WebhookConfig): Promise<CallWebho
     labelNames: ["type"],
   });
   for (const type of CALL_EVENT_TYPES) stored.inc({ type }, 0);
+  const discarded = metrics.counter({
+    name: "call_events_discarded_total",
+    help: "Events answered 200 {status: discarded} and NOT stored (INGEST_MODE=none, benchmark only), by type.",
+    labelNames: ["type"],
+  });
   const refused = metrics.counter({
     name: "call_events_refused_total",
     help: "Events answered 503 (not stored), by reason.",
@@ -70,6 +76,12 @@ export async function startCallWebhook(config: WebhookConfig): Promise<CallWebho
         service.log.warn({ err: outcome.error, size: outcome.size }, "batch failed: its events were refused");
     },
   );
+  if (ingestor.discards) {
+    service.log.warn(
+      { ingestMode: config.ingestMode },
+      "INGEST_MODE=none: EVERY EVENT IS DISCARDED, NOTHING IS STORED (answers are 200 {status: discarded}); benchmark only, never serve a provider with this",
+    );
+  }
   metrics.gauge({
     name: "call_event_backlog_events",
     help: "Events waiting for a group-commit batch.",
@@ -83,6 +95,7 @@ export async function startCallWebhook(config: WebhookConfig): Promise<CallWebho
     store,
     now,
     onStored: (type) => stored.inc({ type }),
+    onDiscarded: (type) => discarded.inc({ type }),
     onRefused: (reason) => refused.inc({ reason }),
   });
 

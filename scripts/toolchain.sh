@@ -21,6 +21,18 @@ if [ "${1:-}" = "--system" ]; then system=true; shift; fi
 
 command -v npm >/dev/null 2>&1 || die "npm is not installed. On Debian/Ubuntu: sudo apt-get install -y nodejs npm (any version; Node $NODE_LTS_VERSION is fetched by this script)."
 
+# One installer at a time: two commands started together (npm start beside npm test) would
+# otherwise both run npm ci in the same node_modules. Each install re-checks after the wait.
+locked=false
+lock() {
+  $locked && return 0
+  locked=true
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$root/.tooling"
+  exec 9>"$root/.tooling/install.lock"
+  flock -n 9 || { say "waiting for another toolchain install to finish…"; flock 9; }
+}
+
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 if [ "$(node_major)" -lt "$MIN_NODE_MAJOR" ]; then
@@ -32,7 +44,9 @@ if [ "$(node_major)" -lt "$MIN_NODE_MAJOR" ]; then
   os=$(uname -s | tr '[:upper:]' '[:lower:]')
   pkg="node-$os-$arch"
   bin_dir="$root/.tooling/node_modules/$pkg/bin"
-  if [ "$("$bin_dir/node" --version 2>/dev/null)" != "v$NODE_LTS_VERSION" ]; then
+  node_ok() { [ "$("$bin_dir/node" --version 2>/dev/null)" = "v$NODE_LTS_VERSION" ]; }
+  node_ok || lock
+  if ! node_ok; then
     say "host Node $(node --version 2>/dev/null || echo none) is older than $MIN_NODE_MAJOR; fetching Node $NODE_LTS_VERSION from the npm registry ($pkg)…"
     mkdir -p "$root/.tooling"
     npm install --prefix "$root/.tooling" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$pkg@$NODE_LTS_VERSION" >&2
@@ -42,13 +56,19 @@ fi
 
 stamp="node_modules/.toolchain-stamp"
 want="node $(node_major) lock $(cksum < package-lock.json | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+deps_ok() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; }
+deps_ok || lock
+if ! deps_ok; then
   say "installing npm dependencies (npm ci) with Node $(node --version)…"
   npm ci --no-audit --no-fund --loglevel=error >&2
   echo "$want" > "$stamp"
 fi
 
-if $system; then bash "$root/scripts/system-packages.sh"; fi
+if $system; then
+  lock # apt and dpkg take one installer at a time too
+  bash "$root/scripts/system-packages.sh"
+fi
+if $locked; then exec 9>&-; fi
 
 export PATH="$root/node_modules/.bin:$PATH"
 exec "$@"

@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { ManagedProcess } from "../../local/deps";
 import { prometheusConfigYaml } from "../../ops/monitoring/prometheus-config";
 import { startStatusPage } from "../../ops/status-page/main";
+import { launchChromium } from "../harness/chromium";
 import { eventually, freePort, prometheusQuery, startServer } from "./helpers";
 
 /** A tiny scrape target: two services' RED metrics (growing on every scrape) and the dependency exporters' gauges. */
@@ -127,18 +128,7 @@ describe("status page", function () {
         ),
       60_000,
     );
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const cspViolations: string[] = [];
     tab.on("console", (message) => {

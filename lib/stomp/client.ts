@@ -18,6 +18,11 @@ export interface StompLogger {
 export interface StompClientOptions {
   host: string;
   port: number;
+  /**
+   * More brokers of the same deployment (an active/standby pair's other instance), tried in turn
+   * after `host:port` whenever a connection attempt fails. Subscriptions move with the client.
+   */
+  failover?: { host: string; port?: number }[];
   login?: string;
   passcode?: string;
   /** `true` for TLS with default verification, or Node TLS options (e.g. a private `ca`). */
@@ -162,7 +167,10 @@ function sleep(ms: number): Promise<void> {
  */
 export class StompClient extends EventEmitter<StompClientEvents> {
   private readonly options: Required<
-    Omit<StompClientOptions, "login" | "passcode" | "tls" | "vhost" | "log" | "metrics" | "sendHeaders">
+    Omit<
+      StompClientOptions,
+      "login" | "passcode" | "tls" | "vhost" | "log" | "metrics" | "sendHeaders" | "failover"
+    >
   > &
     StompClientOptions;
   private readonly log: StompLogger;
@@ -180,6 +188,9 @@ export class StompClient extends EventEmitter<StompClientEvents> {
   private readonly byWireId = new Map<string, SubscriptionState>();
   private subscriptionSeq = 0;
   private loop: Promise<void> | undefined;
+  /** `host:port` first, then the failover brokers; `endpoint` is the one in use or being tried. */
+  private readonly endpoints: { host: string; port: number }[];
+  private endpoint = 0;
 
   constructor(options: StompClientOptions) {
     super();
@@ -193,6 +204,10 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       maxBodyBytes: 32 * 1024 * 1024,
       ...options,
     };
+    this.endpoints = [
+      { host: options.host, port: options.port },
+      ...(options.failover ?? []).map((b) => ({ host: b.host, port: b.port ?? options.port })),
+    ];
     this.log = options.log ?? noopLogger;
     this.metrics = options.metrics ? new StompMetrics(options.metrics, this.address) : undefined;
   }
@@ -337,7 +352,8 @@ export class StompClient extends EventEmitter<StompClientEvents> {
   }
 
   private get address(): string {
-    return `${this.options.host}:${this.options.port}`;
+    const { host, port } = this.endpoints[this.endpoint]!;
+    return `${host}:${port}`;
   }
 
   private async connectForever(): Promise<void> {
@@ -349,6 +365,10 @@ export class StompClient extends EventEmitter<StompClientEvents> {
         await lost;
       } catch (error) {
         this.log.warn({ err: error, broker: this.address, attempt }, "stomp: connection attempt failed");
+        if (this.endpoints.length > 1) {
+          this.endpoint = (this.endpoint + 1) % this.endpoints.length;
+          this.log.info({ broker: this.address }, "stomp: failing over to the next broker");
+        }
       }
       if (this.closed) break;
       const delay = backoffDelay(attempt++, this.options.reconnect);
@@ -366,7 +386,7 @@ export class StompClient extends EventEmitter<StompClientEvents> {
 
   /** Resolves with a promise that settles when the connection is lost, once CONNECTED arrived. */
   private connectOnce(): Promise<Promise<void>> {
-    const { host, port } = this.options;
+    const { host, port } = this.endpoints[this.endpoint]!;
     const socket = this.options.tls
       ? tls.connect({
           host,

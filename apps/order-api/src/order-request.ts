@@ -1,4 +1,5 @@
 import { HttpError } from "../../../lib/service-kit";
+import { KEY_RECORD_PREFIX } from "./idempotency";
 
 /** The largest quantity one order may ask for. */
 export const MAX_QUANTITY = 10_000;
@@ -41,7 +42,12 @@ export function parseOrderRequest(body: unknown): OrderRequest {
   return { product_id, quantity, customer_id };
 }
 
-/** Order ids are UUIDs; anything else cannot name an order. */
+/** Order ids are UUIDs; anything else cannot name an order (nor may a key record be read as one). */
 export function isPlausibleOrderId(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_ID_LENGTH && !CONTROL_CHARACTERS.test(value);
+  return (
+    value.length > 0 &&
+    value.length <= MAX_ID_LENGTH &&
+    !CONTROL_CHARACTERS.test(value) &&
+    !value.startsWith(KEY_RECORD_PREFIX)
+  );
 }

@@ -10,6 +10,21 @@ import { type ProcessorClient, ProcessorTimeoutError, ProcessorUnreachableError 
 const RETRY_SOON = { "retry-after": "1" };
 
 /**
+ * 503 "Order outcome unknown": the order may be stored. Its id goes into the answer next to
+ * `detail`, so the client can look it up (`GET /orders/{order_id}`) or retry with its
+ * `Idempotency-Key` instead of placing a second order.
+ */
+export class OrderOutcomeUnknownError extends HttpError {
+  constructor(readonly orderId: string) {
+    super(
+      503,
+      "Order outcome unknown (DynamoDB unavailable); if it was not stored, its stock is returned automatically",
+      RETRY_SOON,
+    );
+  }
+}
+
+/**
  * Places an order: reserve stock on the processor under a fresh order id (its idempotency key),
  * store the order, then make the sale final (commit the hold). If the order surely was not stored,
  * the reservation is released before answering 503, so a failed request neither loses an
@@ -26,8 +41,8 @@ export class OrderPlacement {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async place(request: OrderRequest): Promise<Order> {
-    const orderId = randomUUID();
+  /** `orderId` is the new order's id, fresh unless an `Idempotency-Key` chose it. */
+  async place(request: OrderRequest, orderId: string = randomUUID()): Promise<Order> {
     const { product_id } = request;
     const answer = await this.reserve(orderId, request);
     if (answer.kind === "rejected") throw new HttpError(answer.status, answer.detail);
@@ -61,11 +76,7 @@ export class OrderPlacement {
       }
       if (stored === "unknown") {
         // Neither stored nor surely absent: the hold stays until the reconciler can tell.
-        throw new HttpError(
-          503,
-          "Order outcome unknown (DynamoDB unavailable); if it was not stored, its stock is returned automatically",
-          RETRY_SOON,
-        );
+        throw new OrderOutcomeUnknownError(orderId);
       }
     }
     this.holds.commitLater(orderId, product_id);

@@ -11,18 +11,24 @@ export interface ReconcileReport {
   tombstonesPruned: number;
 }
 
+/**
+ * The longest an order request may still be working: the bound the reconciler already trusts for
+ * holds (`HOLD_STALE_AFTER_SECONDS`), or the processor timeout plus DynamoDB's own timeouts (two
+ * attempts of 2 s, and slack) when that is longer.
+ */
+export function inFlightBoundSeconds(holdStaleAfterSeconds: number, processorTimeoutMs: number): number {
+  return Math.max(holdStaleAfterSeconds, Math.ceil(processorTimeoutMs / 1000) + 10);
+}
+
 /** Added to the in-flight bound before a tombstone may go: covers clock skew between processor instances and slow requests. */
 export const TOMBSTONE_SAFETY_MARGIN_SECONDS = 600;
 
 /**
- * Age after which a `released` tombstone can no longer refuse anything: the longest a request may
- * be in flight (the bound the reconciler already trusts for holds, or the processor timeout if
- * that is longer) plus a margin. With the defaults, 120 s + 600 s = 12 minutes.
+ * Age after which a `released` tombstone can no longer refuse anything: the in-flight bound plus a
+ * margin. With the defaults, 120 s + 600 s = 12 minutes.
  */
 export function tombstoneRetentionSeconds(holdStaleAfterSeconds: number, processorTimeoutMs: number): number {
-  return (
-    Math.max(holdStaleAfterSeconds, Math.ceil(processorTimeoutMs / 1000)) + TOMBSTONE_SAFETY_MARGIN_SECONDS
-  );
+  return inFlightBoundSeconds(holdStaleAfterSeconds, processorTimeoutMs) + TOMBSTONE_SAFETY_MARGIN_SECONDS;
 }
 
 /**

@@ -1,32 +1,54 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { asServiceError } from "../../../lib/dynamodb";
 import { HttpError, type Service } from "../../../lib/service-kit";
+import { type IdempotentPlacement, idempotencyKeyOf } from "./idempotency";
 import { isPlausibleOrderId, parseOrderRequest } from "./order-request";
 import type { OrdersRepository } from "./orders-repository";
-import type { OrderPlacement } from "./place-order";
+import { OrderOutcomeUnknownError, type OrderPlacement } from "./place-order";
 import type { ProcessorClient } from "./processor-client";
 
 export interface OrderApiParts {
   placement: OrderPlacement;
+  idempotent: IdempotentPlacement;
   orders: OrdersRepository;
   processor: ProcessorClient;
 }
 
-export function registerOrderRoutes(service: Service, { placement, orders, processor }: OrderApiParts): void {
+export function registerOrderRoutes(
+  service: Service,
+  { placement, idempotent, orders, processor }: OrderApiParts,
+): void {
   const { app, metrics } = service;
   const outcomes = metrics.counter({
     name: "orders_placed_total",
-    help: "Order requests by outcome: confirmed, or the status code they were refused with.",
+    help: "Order requests by outcome: confirmed, replayed (an Idempotency-Key's stored order), or the status code they were refused with.",
     labelNames: ["outcome"],
   });
 
-  const placeOrder = async (request: { body: unknown }) => {
+  const placeOrder = async (request: FastifyRequest, reply: FastifyReply) => {
+    const key = idempotencyKeyOf(request.headers);
     const order = parseOrderRequest(request.body);
     try {
-      const placed = await placement.place(order);
-      outcomes.inc({ outcome: "confirmed" });
-      return placed;
+      if (key === undefined) {
+        const placed = await placement.place(order);
+        outcomes.inc({ outcome: "confirmed" });
+        return placed;
+      }
+      const placed = await idempotent.place(order, key);
+      outcomes.inc({ outcome: placed.replayed ? "replayed" : "confirmed" });
+      if (placed.replayed) reply.header("idempotent-replayed", "true");
+      return placed.order;
     } catch (error) {
       outcomes.inc({ outcome: error instanceof HttpError ? String(error.status) : "500" });
+      // The kit's error body has `detail` only; this one also names the order to look up.
+      if (error instanceof OrderOutcomeUnknownError) {
+        request.log.warn({ status: error.status, orderId: error.orderId }, error.message);
+        return reply
+          .code(error.status)
+          .headers(error.headers)
+          .type("application/json; charset=utf-8")
+          .send({ detail: error.message, order_id: error.orderId });
+      }
       throw error;
     }
   };

@@ -3,10 +3,11 @@ import { createDynamoClient, documentClientFor } from "../../../lib/dynamodb";
 import { createService, type Service } from "../../../lib/service-kit";
 import { HoldSettler } from "./compensation";
 import type { OrderApiConfig } from "./config";
+import { IdempotencyKeys, IdempotentPlacement } from "./idempotency";
 import { OrdersRepository } from "./orders-repository";
 import { OrderPlacement } from "./place-order";
 import { fixedLocator, ProcessorClient, type ProcessorLocator } from "./processor-client";
-import { HoldReconciler, tombstoneRetentionSeconds } from "./reconciler";
+import { HoldReconciler, inFlightBoundSeconds, tombstoneRetentionSeconds } from "./reconciler";
 import { registerOrderRoutes } from "./routes";
 import { SrvDiscovery, type SrvResolver } from "./srv-discovery";
 
@@ -33,7 +34,8 @@ function processorLocator(config: OrderApiConfig, resolver: SrvResolver | undefi
 /** Builds order-api (not yet listening): the public gateway that places and answers orders. */
 export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies = {}): OrderApi {
   const client = createDynamoClient({ endpoint: config.dynamodbEndpoint });
-  const orders = new OrdersRepository(documentClientFor(client), config.table);
+  const db = documentClientFor(client);
+  const orders = new OrdersRepository(db, config.table);
   const processor = new ProcessorClient(processorLocator(config, deps.resolver), config.processorTimeoutMs);
   const service = createService({
     name: "order-api",
@@ -60,7 +62,15 @@ export function buildOrderApi(config: OrderApiConfig, deps: OrderApiDependencies
     tombstoneRetentionSeconds(config.holdStaleAfterSeconds, config.processorTimeoutMs),
   );
   const placement = new OrderPlacement(processor, orders, holds, service.log);
-  registerOrderRoutes(service, { placement, orders, processor });
+  const idempotent = new IdempotentPlacement(
+    placement,
+    new IdempotencyKeys(db, config.table),
+    orders,
+    holds,
+    service.log,
+    inFlightBoundSeconds(config.holdStaleAfterSeconds, config.processorTimeoutMs),
+  );
+  registerOrderRoutes(service, { placement, idempotent, orders, processor });
   reconciler.start(config.reconcileIntervalMs);
   service.onClose(() => client.destroy());
   service.onClose(() => holds.drain());

@@ -1,9 +1,11 @@
 /**
  * Kubernetes manifests from recorded Pulumi inputs, and their validation against the Kubernetes
  * OpenAPI schemas (kubernetes-models) and the Prometheus operator's CRDs
- * (@kubernetes-models/prometheus-operator). Both packages are ES modules: load them once with
- * `loadSchemaValidators()`.
+ * (@kubernetes-models/prometheus-operator), as strict as the API server: types and required fields
+ * by the packages' validators, and no field the schema does not declare (strict-fields.ts). Both
+ * packages are ES modules: load them once with `loadSchemaValidators()`.
  */
+import { loadStrictFields } from "./strict-fields";
 
 /** A Kubernetes object as `kubectl apply` would receive it. */
 export interface Manifest {
@@ -53,8 +55,23 @@ type ModelClass = new (data: unknown) => { validate(): void };
 type ModelModule = Record<string, Record<string, ModelClass>>;
 
 export interface SchemaValidators {
-  /** Throws with the schema's message when the manifest is invalid; returns false for an unknown kind. */
+  /**
+   * Throws when the manifest is invalid, with the schema's message or one line per unknown field
+   * (as `unknownFields` words them), each line starting `Kind/name: `; returns false for an
+   * unknown kind.
+   */
   validate(manifest: Manifest): boolean;
+  /**
+   * The fields the manifest's schema does not declare, which the API server's strict field
+   * validation (server-side apply) rejects, e.g.
+   * `Deployment/web: spec.template.spec.containers[0].bogus: unknown field`.
+   */
+  unknownFields(manifest: Manifest): string[];
+}
+
+/** `Deployment/buffs-dashboard`: how a validation message names its object. */
+export function manifestLabel(manifest: Manifest): string {
+  return `${manifest.kind}/${manifest.metadata.name}`;
 }
 
 /** `networking.k8s.io` → `networkingK8sIo`, as kubernetes-models names its group modules. */
@@ -62,7 +79,7 @@ export function groupModuleName(group: string): string {
   return group.replace(/\.([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Loads the validators of kubernetes-models and the Prometheus operator's models. */
+/** Loads the validators of kubernetes-models and the Prometheus operator's models, and the strict pass. */
 export async function loadSchemaValidators(): Promise<SchemaValidators> {
   const core = (await import("kubernetes-models")) as unknown as Record<string, ModelModule>;
   const prometheus = (await import("@kubernetes-models/prometheus-operator")) as unknown as Record<
@@ -76,12 +93,22 @@ export async function loadSchemaValidators(): Promise<SchemaValidators> {
     const versioned = group === "" ? (module as unknown as Record<string, ModelClass>) : module?.[version!];
     return (versioned as Record<string, ModelClass> | undefined)?.[kind];
   };
+  const strict = await loadStrictFields();
+  const unknownFields = (manifest: Manifest): string[] =>
+    (strict(manifest) ?? []).map((field) => `${manifestLabel(manifest)}: ${field}: unknown field`);
   return {
     validate(manifest) {
       const Model = lookup(manifest.apiVersion, manifest.kind);
       if (!Model) return false;
-      new Model(manifest).validate();
+      try {
+        new Model(manifest).validate();
+      } catch (error) {
+        throw new Error(`${manifestLabel(manifest)}: ${(error as Error).message}`, { cause: error });
+      }
+      const unknown = unknownFields(manifest);
+      if (unknown.length > 0) throw new Error(unknown.join("\n"));
       return true;
     },
+    unknownFields,
   };
 }

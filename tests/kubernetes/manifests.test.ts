@@ -39,17 +39,22 @@ describe("kubernetes manifests of the local-cluster stack", function () {
       assert.ok(kinds.has(k), `no ${k}`);
   });
 
-  it("every object is valid against the Kubernetes OpenAPI schema or its CRD's schema", () => {
+  it("every object is valid against the Kubernetes OpenAPI schema or its CRD's schema, with no unknown field", () => {
     const unknown: string[] = [];
     const invalid: string[] = [];
     for (const m of manifests) {
       try {
         if (!validators.validate(m)) unknown.push(`${m.apiVersion} ${m.kind}`);
       } catch (error) {
-        invalid.push(`${m.kind} ${m.metadata.name}: ${(error as Error).message}`);
+        invalid.push((error as Error).message);
       }
     }
     assert.deepEqual(invalid, []);
+    assert.deepEqual(
+      manifests.flatMap((m) => validators.unknownFields(m)),
+      [],
+      "what server-side apply's strict field validation would refuse",
+    );
     assert.deepEqual(unknown, [], "every kind has a schema");
     assert.ok(manifests.length > 100, `validated ${manifests.length} objects`);
   });
@@ -65,6 +70,26 @@ describe("kubernetes manifests of the local-cluster stack", function () {
     assert.throws(() => validators.validate({ ...monitor, spec: { endpoints: "all" } }), /endpoints/);
     const rule = manifests.find((m) => m.kind === "PrometheusRule")!;
     assert.throws(() => validators.validate({ ...rule, spec: { groups: [{ rules: [] }] } }), /name/);
+  });
+
+  it("the validators reject an unknown field in one of our manifests, naming its path", () => {
+    const withSecret = manifests.find(
+      (m) =>
+        m.kind === "Deployment" &&
+        (
+          m as Manifest & {
+            spec: { template: { spec: { containers: { env?: { valueFrom?: object }[] }[] } } };
+          }
+        ).spec.template.spec.containers[0]!.env?.some((e) => e.valueFrom && "secretKeyRef" in e.valueFrom),
+    )!;
+    const leaky = structuredClone(withSecret) as Manifest & {
+      spec: { template: { spec: { containers: { env: { valueFrom?: { secretKeyRef?: object } }[] }[] } } };
+    };
+    const env = leaky.spec.template.spec.containers[0]!.env;
+    const i = env.findIndex((e) => e.valueFrom?.secretKeyRef);
+    env[i]!.valueFrom!.secretKeyRef = { ...env[i]!.valueFrom!.secretKeyRef, password: "hunter2" };
+    const message = `Deployment/${withSecret.metadata.name}: spec.template.spec.containers[0].env[${i}].valueFrom.secretKeyRef.password: unknown field`;
+    assert.throws(() => validators.validate(leaky), { message });
   });
 
   it("passes every kube-linter / Polaris / kube-score style check", () => {

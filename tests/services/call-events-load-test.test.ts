@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLoadTest } from "../../scripts/load-test";
+import { repoRoot } from "../../bench/_ingest-processes";
+import { type LoadTestResult, parseLoadTestArgs, runLoadTest, writeReport } from "../../scripts/load-test";
 
 describe("call-events: load test (short version of npm run load-test)", function () {
   this.timeout(120_000);
@@ -42,5 +44,47 @@ describe("call-events: load test (short version of npm run load-test)", function
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.equal((svg.match(/<circle /g) ?? []).length, result.samples.length, "one point per sample");
     assert.ok(existsSync(join(outDir, "report.json")));
+  });
+
+  it("by default writes to the git-ignored .local/load-test, never over the committed docs/load-test", () => {
+    const command = parseLoadTestArgs(["--duration", "2m"]);
+    assert.equal(command.kind, "run");
+    if (command.kind !== "run") return;
+    assert.equal(command.options.outDir, join(repoRoot, ".local", "load-test"));
+    assert.equal(command.options.sampleEveryMs, 10_000);
+    execFileSync("git", ["check-ignore", "-q", ".local/load-test/report.md"], { cwd: repoRoot });
+    const committed = parseLoadTestArgs(["--out", "docs/load-test"]);
+    assert.equal(committed.kind === "run" && committed.options.outDir, "docs/load-test");
+    assert.deepEqual(parseLoadTestArgs(["--render-only"]), {
+      kind: "render",
+      outDir: join(repoRoot, ".local", "load-test"),
+    });
+  });
+
+  it("runs 35 minutes by default, so that the report has plateau samples by its own rule", () => {
+    const command = parseLoadTestArgs([]);
+    assert.ok(command.kind === "run");
+    const { durationMs, rate, sampleEveryMs } = command.options;
+    assert.equal(durationMs, 35 * 60_000);
+    // A run sampled like the real one (a sample every sampleEveryMs from 0, each a little late).
+    const samples = Array.from({ length: durationMs / sampleEveryMs + 1 }, (_, i) => ({
+      elapsed_s: (i * sampleEveryMs) / 1000 + 0.1,
+      total: Math.min(i * sampleEveryMs, 30 * 60_000) * (rate / 1000),
+      by_type: {},
+    }));
+    const result = {
+      duration_s: durationMs / 1000,
+      rate_per_s: rate,
+      concurrency: 200,
+      sample_every_s: sampleEveryMs / 1000,
+      machine: { cpus: 2, loadavg_start: [1, 1, 1], loadavg_end: [1, 1, 1] },
+      tgibf: { sent: 1, ok: 1, statuses: {}, errors: 0 },
+      samples,
+      verification: { acknowledged: 1, passed: true },
+      webhook: { mean_batch_size: 1, batches: 1, refused: {} },
+    } as unknown as LoadTestResult;
+    writeReport(result, outDir);
+    const markdown = readFileSync(join(outDir, "report.md"), "utf8");
+    assert.match(markdown, /From minute 30 on, the window is full: .* [45] samples taken between minute 30/);
   });
 });

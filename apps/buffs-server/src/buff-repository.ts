@@ -1,4 +1,5 @@
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from "mysql2/promise";
+import { type MysqlTls, mysqlSslPoolOption } from "../../../lib/mysql/tls";
 import type { BuffMessage } from "../../buffs-dashboard/src/buff";
 
 /** A stored Buff as `GET /buffs` answers it: the GORM model fields, then the Buff's own. */
@@ -28,6 +29,8 @@ export interface DbConfig {
   database: string;
   user: string;
   password: string;
+  /** Verified TLS (`DBTLSMODE`, `DBTLSCA`); absent when disabled. */
+  tls?: MysqlTls;
 }
 
 export function createDbPool(config: DbConfig): Pool {
@@ -37,6 +40,7 @@ export function createDbPool(config: DbConfig): Pool {
     database: config.database,
     user: config.user,
     password: config.password,
+    ...mysqlSslPoolOption(config.tls),
     connectionLimit: 10,
     connectTimeout: 3000,
     enableKeepAlive: true,

@@ -1,3 +1,4 @@
+import { readMysqlTls } from "../../../lib/mysql/tls";
 import { readEnv } from "../../../lib/service-kit";
 import {
   type BrokerConfig,
@@ -5,6 +6,7 @@ import {
   BUFFS_DESTINATION,
   readBrokerConfig,
 } from "../../buffs-dashboard/src/broker-config";
+import type { DbConfig } from "./buff-repository";
 import { parseRedisHosts, type RedisNode } from "./redis-client";
 
 export interface ServerConfig {
@@ -15,7 +17,7 @@ export interface ServerConfig {
   deadLetterDestination: string;
   /** How many unacknowledged Buffs the broker hands this consumer at once. */
   prefetch: number;
-  db: { host: string; port: number; database: string; user: string; password: string };
+  db: DbConfig;
   redis: { nodes: RedisNode[]; password?: string; tls?: boolean };
   /** The Redis key holding the list (the original's `buffs`) and how long it stays, in seconds. */
   cacheKey: string;
@@ -39,6 +41,8 @@ export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): 
       database: env.string("DBNAME"),
       user: env.string("DBUSER"),
       password: env.string("DBPASS", ""),
+      // Not in the original: DBTLSMODE (disabled, verify-ca, verify-identity) and DBTLSCA, as todo's DB_TLS_*.
+      tls: readMysqlTls(env, { mode: "DBTLSMODE", ca: "DBTLSCA" }),
     },
     redis: {
       nodes: parseRedisHosts(env.list("REDISHOSTS")),

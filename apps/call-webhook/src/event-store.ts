@@ -1,5 +1,6 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2";
 import { createPool, format, type Pool } from "mysql2/promise";
+import { type MysqlTls, mysqlSslPoolOption } from "../../../lib/mysql/tls";
 import { CALL_EVENT_TYPES, type CallEvent, type CallEventType } from "./call-event";
 import { bucketOf } from "./count-window";
 
@@ -18,6 +19,8 @@ export interface MySqlConfig {
   database: string;
   /** Connections in the pool. */
   connections: number;
+  /** Verified TLS (`MYSQL_TLS_MODE`, `MYSQL_TLS_CA`); absent when disabled. */
+  tls?: MysqlTls;
 }
 
 /** Longest a write may take before its connection is dropped and the batch counted as failed. */
@@ -33,6 +36,7 @@ export function createMySqlPool(config: MySqlConfig): Pool {
     user: config.user,
     password: config.password,
     database: config.database,
+    ...mysqlSslPoolOption(config.tls),
     connectionLimit: config.connections,
     maxIdle: config.connections,
     connectTimeout: 2000,

@@ -1,15 +1,6 @@
-import { createPool, type Pool, type PoolOptions, type SslOptions } from "mysql2/promise";
-import type { DatabaseConfig, DatabaseTls } from "./config";
-
-/** The mysql2 TLS options for a mode: the certificate is always verified; the host name too for verify-identity. */
-export function sslOptions(tls: DatabaseTls): SslOptions {
-  return {
-    ca: tls.ca,
-    rejectUnauthorized: true,
-    verifyIdentity: tls.mode === "verify-identity",
-    minVersion: "TLSv1.2",
-  };
-}
+import { createPool, type Pool, type PoolOptions } from "mysql2/promise";
+import { mysqlSslPoolOption } from "../../../lib/mysql/tls";
+import type { DatabaseConfig } from "./config";
 
 export function poolOptions(config: DatabaseConfig): PoolOptions {
   return {
@@ -18,7 +9,7 @@ export function poolOptions(config: DatabaseConfig): PoolOptions {
     user: config.user,
     password: config.password,
     database: config.database,
-    ...(config.tls ? { ssl: sslOptions(config.tls) } : {}),
+    ...mysqlSslPoolOption(config.tls),
     connectionLimit: config.poolSize,
     maxIdle: config.poolSize,
     idleTimeout: 60_000,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
-import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection } from "mysql2/promise";
+import { assertMysqlSessionEncrypted } from "../../../lib/mysql/tls";
 import { createService, type Service } from "../../../lib/service-kit";
 import type { DatabaseConfig, TodoConfig } from "./config";
 import { createDatabasePool, startupFailure } from "./database";
@@ -81,7 +82,7 @@ async function waitForDatabase(
       continue;
     }
     try {
-      if (config.tls) await assertEncrypted(connection);
+      if (config.tls) await assertMysqlSessionEncrypted(connection);
     } finally {
       connection.release();
     }
@@ -91,10 +92,4 @@ async function waitForDatabase(
     );
     return;
   }
-}
-
-async function assertEncrypted(connection: PoolConnection): Promise<void> {
-  const [rows] = await connection.query<RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Ssl_version'");
-  const version = rows[0]?.Value;
-  if (!version) throw new Error("database TLS: the session is not encrypted; refusing to continue");
 }

@@ -1,4 +1,5 @@
 import { createPool, type Pool, type PoolConnection } from "mysql2/promise";
+import { type MysqlTls, mysqlSslPoolOption } from "../../../../lib/mysql/tls";
 import { HttpError } from "../../../../lib/service-kit";
 
 export interface MySqlConfig {
@@ -7,6 +8,8 @@ export interface MySqlConfig {
   user: string;
   password: string;
   database: string;
+  /** Verified TLS (`MYSQL_TLS_MODE`, `MYSQL_TLS_CA`); absent when disabled. */
+  tls?: MysqlTls;
 }
 
 /** Errors that mean "the database cannot be reached right now", as opposed to a bad query. */
@@ -42,8 +45,10 @@ export class DatabaseUnavailable extends HttpError {
  * reconnects by itself: no restart needed.
  */
 export function createDatabasePool(config: MySqlConfig): Pool {
+  const { tls, ...connection } = config;
   return createPool({
-    ...config,
+    ...connection,
+    ...mysqlSslPoolOption(tls),
     charset: "utf8mb4_unicode_ci",
     connectionLimit: 10,
     connectTimeout: 5_000,

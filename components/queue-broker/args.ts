@@ -34,7 +34,10 @@ export interface QueueBrokerArgs {
 
 /** How services reach the broker over STOMP+TLS. */
 export interface BrokerEndpoint {
-  /** Host of the first (active) instance. */
+  /**
+   * The instances' hosts, comma-separated: one, or the active/standby pair (the services' MQHOST
+   * takes the list and fails over between them).
+   */
   host: pulumi.Output<string>;
   port: number;
   username: string;

@@ -88,7 +88,9 @@ export class AwsQueueBroker extends pulumi.ComponentResource {
     );
     this.queues = args.queues ?? [];
     this.endpoint = {
-      host: broker.instances.apply((instances) => stompHost(instances[0]?.endpoints ?? [])),
+      host: broker.instances.apply((instances) =>
+        instances.map((instance) => stompHost(instance.endpoints ?? [])).join(","),
+      ),
       port: STOMP_TLS_PORT,
       username,
       secretArn: user.arn,

@@ -16,6 +16,7 @@ export interface StompLogger {
 }
 
 export interface StompClientOptions {
+  /** A host, or a comma-separated list of one deployment's brokers (active first): `a,b` = `a` + failover `b`. */
   host: string;
   port: number;
   /**
@@ -204,8 +205,11 @@ export class StompClient extends EventEmitter<StompClientEvents> {
       maxBodyBytes: 32 * 1024 * 1024,
       ...options,
     };
+    const hosts = options.host.split(",").map((h) => h.trim());
+    if (hosts.some((h) => h === ""))
+      throw new Error(`STOMP host ${JSON.stringify(options.host)}: an empty name in the list`);
     this.endpoints = [
-      { host: options.host, port: options.port },
+      ...hosts.map((host) => ({ host, port: options.port })),
       ...(options.failover ?? []).map((b) => ({ host: b.host, port: b.port ?? options.port })),
     ];
     this.log = options.log ?? noopLogger;

@@ -40,18 +40,19 @@ describe("QueueBroker (aws)", () => {
     assert.deepEqual(outputs, { host: "b-1234-1.mq.eu-west-1.amazonaws.com", port: 61614 });
   });
 
-  it("active/standby across two zones", async () => {
-    const { resources } = await runUnderMocks(
-      () =>
-        void new AwsQueueBroker("mq", {
-          placement,
-          instanceType: "mq.m5.large",
-          deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
-        }),
-    );
+  it("active/standby across two zones, both instances' hosts in the endpoint for failover", async () => {
+    const { resources, outputs } = await runUnderMocks(() => {
+      const mq = new AwsQueueBroker("mq", {
+        placement,
+        instanceType: "mq.m5.large",
+        deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
+      });
+      return { host: mq.endpoint.host };
+    });
     const broker = single(resources, "aws:mq/broker:Broker").inputs;
     assert.equal(broker.deploymentMode, "ACTIVE_STANDBY_MULTI_AZ");
     assert.deepEqual(broker.subnetIds, ["subnet-a", "subnet-b"]);
+    assert.equal(outputs.host, "b-1234-1.mq.eu-west-1.amazonaws.com,b-1234-2.mq.eu-west-1.amazonaws.com");
   });
 
   it("rejects active/standby on a t3 instance synchronously", () => {

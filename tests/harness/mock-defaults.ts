@@ -61,13 +61,12 @@ export const defaultOutputs: Record<string, OutputsFor> = {
   "aws:mq/broker:Broker": (name, i) => ({
     arn: arn("mq", `broker:${name}:b-1234`),
     brokerName: i.brokerName ?? name,
-    instances: [
-      {
-        consoleUrl: `https://b-1234-1.mq.${REGION}.amazonaws.com:8162`,
-        endpoints: [`stomp+ssl://b-1234-1.mq.${REGION}.amazonaws.com:61614`],
-        ipAddress: "10.0.1.10",
-      },
-    ],
+    // Like Amazon MQ: one instance, or two for active/standby (suffixed -1 and -2).
+    instances: [1, 2].slice(0, i.deploymentMode === "ACTIVE_STANDBY_MULTI_AZ" ? 2 : 1).map((n) => ({
+      consoleUrl: `https://b-1234-${n}.mq.${REGION}.amazonaws.com:8162`,
+      endpoints: [`stomp+ssl://b-1234-${n}.mq.${REGION}.amazonaws.com:61614`],
+      ipAddress: `10.0.${n}.10`,
+    })),
   }),
   "aws:dynamodb/table:Table": (name) => ({ arn: arn("dynamodb", `table/${name}`), streamArn: "" }),
   "aws:secretsmanager/secret:Secret": (name) => ({ arn: arn("secretsmanager", `secret:${name}-AbCdEf`) }),

@@ -543,6 +543,16 @@ describe("STOMP client against a real ActiveMQ", function () {
     assert.deepEqual(received, ["through the active", "through the standby"]);
   });
 
+  it("takes a comma-separated host list as the active broker and its failovers", async () => {
+    // The first name does not resolve (.invalid is reserved for that); the second is the broker.
+    const bus = await connectedClient({
+      host: `broker-a.invalid, ${broker.host}`,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
+    assert.equal(bus.connected, true);
+    assert.throws(() => new StompClient({ host: "a,,b", port: 61613 }), /an empty name in the list/);
+  });
+
   it("connects over TLS, verifying the broker's certificate", async () => {
     // A TLS terminator in front of the real broker, like Amazon MQ's stomp+ssl endpoint.
     const certs = await ensureServerCertificate(path.join(tmpdir(), `stomp-tls-${randomUUID().slice(0, 8)}`));

@@ -299,5 +299,24 @@ describe("orders: order-api and order-processor on DynamoDB", () => {
         client.destroy();
       }
     });
+
+    it("with createTables false (SEED_CREATE_TABLES=false, as on AWS) only adds products, never tables", async () => {
+      const client = createDynamoClient({ endpoint });
+      try {
+        const tables = { orders: "orders-never-created", inventory: system.tables.inventory };
+        const report = await seedOrdersData(client, tables, { createTables: false });
+        assert.deepEqual(report, { tablesCreated: [], productsAdded: [] });
+        await assert.rejects(
+          seedOrdersData(
+            client,
+            { ...tables, inventory: "inventory-never-created" },
+            { createTables: false },
+          ),
+          { name: "ResourceNotFoundException" },
+        );
+      } finally {
+        client.destroy();
+      }
+    });
   });
 });

@@ -56,14 +56,22 @@ async function ensureTable(client: DynamoDBClient, name: string, hashKey: string
 }
 
 /**
- * Idempotent: creates missing tables and adds each seed product only when absent, so a re-run never
- * resets stock that orders have already taken.
+ * Idempotent: creates missing tables (unless `createTables` is false) and adds each seed product
+ * only when absent, so a re-run never resets stock that orders have already taken.
  */
-export async function seedOrdersData(client: DynamoDBClient, tables: OrdersTables): Promise<SeedReport> {
+export async function seedOrdersData(
+  client: DynamoDBClient,
+  tables: OrdersTables,
+  { createTables = true }: { createTables?: boolean } = {},
+): Promise<SeedReport> {
   const doc = documentClientFor(client);
   const report: SeedReport = { tablesCreated: [], productsAdded: [] };
-  if (await ensureTable(client, tables.orders, "order_id")) report.tablesCreated.push(tables.orders);
-  if (await ensureTable(client, tables.inventory, "product_id")) report.tablesCreated.push(tables.inventory);
+  // Off on AWS: Pulumi owns the tables, and order-processor's task role may touch `inventory` only.
+  if (createTables) {
+    if (await ensureTable(client, tables.orders, "order_id")) report.tablesCreated.push(tables.orders);
+    if (await ensureTable(client, tables.inventory, "product_id"))
+      report.tablesCreated.push(tables.inventory);
+  }
   for (const product of SEED_PRODUCTS) {
     try {
       await doc.send(

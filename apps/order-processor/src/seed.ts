@@ -3,7 +3,9 @@
  * tables when absent and adds the seed products when absent (never resets stock).
  *
  * Environment: DYNAMODB_ENDPOINT (unset = real AWS), ORDERS_TABLE (default `orders`),
- * DYNAMODB_TABLE or INVENTORY_TABLE (default `inventory`).
+ * DYNAMODB_TABLE or INVENTORY_TABLE (default `inventory`), SEED_CREATE_TABLES (default true; false
+ * only adds the products, as on AWS where Pulumi made the tables and the processor's task role may
+ * use `inventory` only).
  */
 
 import { createDynamoClient } from "../../../lib/dynamodb";
@@ -18,7 +20,9 @@ async function main(): Promise<void> {
     inventory: env.optional("INVENTORY_TABLE") ?? env.string("DYNAMODB_TABLE", "inventory"),
   };
   try {
-    const report = await seedOrdersData(client, tables);
+    const report = await seedOrdersData(client, tables, {
+      createTables: env.bool("SEED_CREATE_TABLES", true),
+    });
     console.log(JSON.stringify({ msg: "orders data seeded", ...tables, ...report }));
   } finally {
     client.destroy();

@@ -53,6 +53,15 @@ export function readMysqlTls(
   return { mode, ...readCaBundle(caValue, variables.ca) };
 }
 
+/** `readMysqlTls` as `{ tls }` to spread into a configuration, or nothing when TLS is disabled. */
+export function readMysqlTlsSetting(
+  env: Pick<EnvReader, "optional">,
+  variables: MysqlTlsVariables,
+): { tls?: MysqlTls } {
+  const tls = readMysqlTls(env, variables);
+  return tls ? { tls } : {};
+}
+
 /** The CA is a path to a PEM bundle, or the PEM text itself (for platforms that inject secrets as values). */
 function readCaBundle(value: string, variable: string): { ca: string; caSource: string } {
   const trimmed = value.trim();

@@ -1,4 +1,4 @@
-import { readMysqlTls } from "../../../lib/mysql/tls";
+import { readMysqlTlsSetting } from "../../../lib/mysql/tls";
 import { readEnv } from "../../../lib/service-kit";
 import {
   type BrokerConfig,
@@ -42,7 +42,7 @@ export function readServerConfig(environment: NodeJS.ProcessEnv = process.env): 
       user: env.string("DBUSER"),
       password: env.string("DBPASS", ""),
       // Not in the original: DBTLSMODE (disabled, verify-ca, verify-identity) and DBTLSCA, as todo's DB_TLS_*.
-      tls: readMysqlTls(env, { mode: "DBTLSMODE", ca: "DBTLSCA" }),
+      ...readMysqlTlsSetting(env, { mode: "DBTLSMODE", ca: "DBTLSCA" }),
     },
     redis: {
       nodes: parseRedisHosts(env.list("REDISHOSTS")),

@@ -1,4 +1,4 @@
-import { readMysqlTls } from "../../../lib/mysql/tls";
+import { readMysqlTlsSetting } from "../../../lib/mysql/tls";
 import { type EnvReader, readEnv } from "../../../lib/service-kit";
 import type { MySqlConfig } from "./event-store";
 import type { GroupCommitOptions } from "./group-commit";
@@ -52,7 +52,7 @@ export function webhookConfigFromEnv(env: EnvReader = readEnv()): WebhookConfig 
       database: env.string("MYSQL_DATABASE"),
       connections: env.int("MYSQL_POOL_SIZE", 10, { min: 1, max: 200 }),
       // MYSQL_TLS_MODE (disabled, verify-ca, verify-identity) defaults to verify-identity when MYSQL_TLS_CA is set.
-      tls: readMysqlTls(env, { mode: "MYSQL_TLS_MODE", ca: "MYSQL_TLS_CA" }),
+      ...readMysqlTlsSetting(env, { mode: "MYSQL_TLS_MODE", ca: "MYSQL_TLS_CA" }),
     },
     batching: {
       maxBatchSize: env.int("BATCH_MAX_SIZE", DEFAULT_BATCHING.maxBatchSize, { min: 1, max: 5000 }),

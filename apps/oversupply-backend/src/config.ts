@@ -1,4 +1,4 @@
-import { readMysqlTls } from "../../../lib/mysql/tls";
+import { readMysqlTlsSetting } from "../../../lib/mysql/tls";
 import { readEnv } from "../../../lib/service-kit";
 import { type BrokerConfig, readBrokerConfig } from "../../oversupply-protocol/src/broker-config";
 import type { MySqlConfig } from "./db/database";
@@ -25,7 +25,7 @@ export function readBackendConfig(env: NodeJS.ProcessEnv = process.env): Backend
       password: read.string("MYSQL_PASSWORD"),
       database: read.string("MYSQL_DATABASE"),
       // MYSQL_TLS_MODE (disabled, verify-ca, verify-identity) defaults to verify-identity when MYSQL_TLS_CA is set.
-      tls: readMysqlTls(read, { mode: "MYSQL_TLS_MODE", ca: "MYSQL_TLS_CA" }),
+      ...readMysqlTlsSetting(read, { mode: "MYSQL_TLS_MODE", ca: "MYSQL_TLS_CA" }),
     },
     activemq: readBrokerConfig(env),
     callbackSecret: read.string("CALLBACK_SECRET"),

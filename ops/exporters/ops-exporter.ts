@@ -33,6 +33,23 @@ export async function dynamoUp(endpoint: string): Promise<number> {
   }
 }
 
+/**
+ * The stores `npm run backup` is expected to back up: those the runner runs (it hands the exporter
+ * MYSQL_DATA_DIR only with MySQL, DYNAMODB_ENDPOINT only with dynalite).
+ */
+export function expectedBackupStores(mysqlDataDir: string | undefined, dynamoEndpoint?: string): string[] {
+  return [...(mysqlDataDir ? ["mysql"] : []), ...(dynamoEndpoint ? ["dynamodb"] : [])];
+}
+
+/**
+ * Last successful backup per store, 0 (the epoch) for an expected store never backed up: "never"
+ * is infinitely old, so BackupOlderThanRpo fires instead of having no series to evaluate.
+ */
+export function lastBackupTimestamps(status: BackupStatus, expectedStores: readonly string[]) {
+  const stores = [...new Set([...expectedStores, ...Object.keys(status)])].sort();
+  return stores.map((store) => ({ labels: { store }, value: status[store]?.completedAt ?? 0 }));
+}
+
 /** The platform's own signals that no off-the-shelf exporter has: storage headroom, backup age, dynalite up. */
 export async function collectOpsMetrics(
   mysqlDataDir: string | undefined,
@@ -40,6 +57,7 @@ export async function collectOpsMetrics(
   dynamoEndpoint?: string,
 ): Promise<MetricFamily[]> {
   const status = readBackupStatus(backupRoot);
+  const expected = expectedBackupStores(mysqlDataDir, dynamoEndpoint);
   return [
     {
       name: "battle_ready_dynamodb_up",
@@ -55,9 +73,9 @@ export async function collectOpsMetrics(
     },
     {
       name: "battle_ready_backup_last_success_timestamp_seconds",
-      help: "When the last verified backup of each store completed (unix seconds).",
+      help: "When the last verified backup of each store completed (unix seconds); 0 when it never was.",
       type: "gauge",
-      samples: Object.entries(status).map(([store, s]) => ({ labels: { store }, value: s.completedAt })),
+      samples: lastBackupTimestamps(status, expected),
     },
     {
       name: "battle_ready_backup_size_bytes",

@@ -66,6 +66,33 @@ describe("alert rules for Prometheus, from platform/alerts/definitions.ts", () =
     for (const d of alertDefinitions.filter((d) => d.prometheus)) assert.ok(tested.includes(d.id), d.id);
   });
 
+  it("promtool test rules: BackupOlderThanRpo fires for a store never backed up (the ops exporter's 0)", () => {
+    const backupAlert = alertDefinitions.filter((d) => d.id === "BackupOlderThanRpo");
+    const series = (store: string, completedAt: number) => ({
+      series: `battle_ready_backup_last_success_timestamp_seconds{job="ops",store="${store}"}`,
+      values: `${completedAt}x1500`,
+    });
+    // promtool's clock starts at 0, so the exporter's "never" (0) is only 25 h old at 25 h; on a
+    // real clock it is decades old. MySQL was backed up 30 minutes before; DynamoDB never.
+    const neverBackedUp = {
+      fires: {
+        series: [series("mysql", 88_200), series("dynamodb", 0)],
+        evalTime: "25h",
+        expect: [
+          {
+            labels: { job: "ops", store: "dynamodb" },
+            description: "The last successful dynamodb backup is 1d 1h 0m 0s old.",
+          },
+        ],
+      },
+      quiet: { series: [series("mysql", 88_200), series("dynamodb", 88_200)], evalTime: "25h", expect: [] },
+    };
+    const testFile = join(dir, "never-backed-up.yml");
+    writeFileSync(testFile, promtoolTestYaml(rulesFile, backupAlert, { BackupOlderThanRpo: neverBackedUp }));
+    const { status, output } = promtool("test", "rules", testFile);
+    assert.equal(status, 0, output);
+  });
+
   it("promtool test rules fails when an expectation is wrong (the tests can fail)", () => {
     const wrong = structuredClone(alertRuleTests);
     // expect the quiet scenario of DatabaseDown to fire

@@ -11,7 +11,7 @@ import { type ManagedProcess, sharedDependencies } from "../../local/deps";
 import { startAlertReceiver } from "../../ops/alert-receiver/main";
 import { writePrometheusRules } from "../../ops/alerts/rules-file";
 import { collectBrokerMetrics, queuesOf } from "../../ops/exporters/activemq-exporter";
-import { exposition } from "../../ops/exporters/exposition";
+import { exposition, type MetricFamily } from "../../ops/exporters/exposition";
 import { collectOpsMetrics } from "../../ops/exporters/ops-exporter";
 import { alertmanagerConfigYaml } from "../../ops/monitoring/alertmanager-config";
 import { prometheusConfigYaml } from "../../ops/monitoring/prometheus-config";
@@ -113,6 +113,27 @@ describe("local monitoring stack", () => {
     assert.match(down, /^battle_ready_dynamodb_up 0$/m);
     assert.match(text, /^battle_ready_mysql_free_storage_ratio 0\.\d+$/m);
     assert.match(text, /^battle_ready_backup_last_success_timestamp_seconds\{store="mysql"\} 1700000000$/m);
+    // dynalite runs but was never backed up: 0, so BackupOlderThanRpo fires for it
+    assert.match(text, /^battle_ready_backup_last_success_timestamp_seconds\{store="dynamodb"\} 0$/m);
+  });
+
+  it("exports 0 as the last backup of every store the system runs when there never was a backup", async () => {
+    const none = mkdtempSync(join(tmpdir(), "ops-no-backups-"));
+    const stores = (families: MetricFamily[]) =>
+      families
+        .find((f) => f.name === "battle_ready_backup_last_success_timestamp_seconds")
+        ?.samples.map((s) => `${s.labels?.store}=${s.value}`);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    assert.deepEqual(stores(await collectOpsMetrics(dir, none, closed)), ["dynamodb=0", "mysql=0"]);
+    // a store the runner does not run is not expected; one backed up earlier stays reported
+    assert.deepEqual(stores(await collectOpsMetrics(undefined, none, closed)), ["dynamodb=0"]);
+    writeFileSync(
+      join(none, "status.json"),
+      JSON.stringify({ mysql: { completedAt: 1700000000, bytes: 42, location: "x" } }),
+    );
+    assert.deepEqual(stores(await collectOpsMetrics(undefined, none)), ["mysql=1700000000"]);
+    const text = exposition(await collectOpsMetrics(dir, none, closed));
+    assert.match(text, /^battle_ready_backup_last_success_timestamp_seconds\{store="dynamodb"\} 0$/m);
   });
 
   it("routes a firing alert from Prometheus through Alertmanager to the webhook receiver's log", async () => {

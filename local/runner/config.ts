@@ -31,6 +31,11 @@ export interface RunnerConfig {
   readyTimeoutMs: number;
   /** LOG_LEVEL handed to services. */
   logLevel: string;
+  /**
+   * Redis `maxmemory` (e.g. `64mb`), evicting with `allkeys-lru`: the only Redis user, buffs-server,
+   * keeps a cache there with a TTL and falls back to MySQL. Set so RedisNearMaxMemory can fire.
+   */
+  redisMaxMemory: string;
   /** A module exporting `catalog` to run instead of the real one (tests). */
   catalogModule?: string;
 }
@@ -43,6 +48,17 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new Error(`${name} must be an integer in ${min}-${max} (got ${JSON.stringify(raw)})`);
   }
   return value;
+}
+
+/** A Redis memory size: a positive number of bytes, or with a unit (`64mb`, `1gb`, `512k`). */
+const REDIS_MEMORY = /^[1-9]\d*(b|k|kb|m|mb|g|gb)?$/i;
+
+function redisMemory(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  if (!REDIS_MEMORY.test(raw.trim()))
+    throw new Error(`${name} must be a Redis memory size such as 64mb or 1gb (got ${JSON.stringify(raw)})`);
+  return raw.trim().toLowerCase();
 }
 
 /** Reads the runner's settings from the environment (all optional). */
@@ -68,6 +84,7 @@ export function runnerConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig
     portOffset,
     readyTimeoutMs: integer(env, "BATTLE_READY_READY_TIMEOUT_MS", 45_000, 1000, 3_600_000),
     logLevel: env.LOG_LEVEL || "info",
+    redisMaxMemory: redisMemory(env, "BATTLE_READY_REDIS_MAXMEMORY", "64mb"),
     catalogModule,
   };
 }

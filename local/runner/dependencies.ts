@@ -53,7 +53,13 @@ export async function startDependency(
       });
       return;
     case "redis":
-      into.redis = await startRedis({ port, dataDir, password: state.password("redis"), onLine });
+      into.redis = await startRedis({
+        port,
+        dataDir,
+        password: state.password("redis"),
+        maxmemory: config.redisMaxMemory,
+        onLine,
+      });
       return;
     case "activemq":
       into.activemq = await startActiveMq({

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { ServiceSpec } from "../../catalog/types";
+import { runnerConfig } from "../../local/runner/config";
 import {
   type LocalEnvContext,
   mysqlUserName,
@@ -124,5 +125,20 @@ describe("local runner: log lines", () => {
     assert.equal(levelOf("2026-11-21 10:33:07,353 INFO  [BrokerService] started", false), "info");
     assert.equal(levelOf("28280:M 21 Nov 2026 # WARNING overcommit_memory is set to 0", false), "warn");
     assert.equal(levelOf('{"level":"warning","msg":"x"}', true), "warn");
+  });
+});
+
+describe("local runner: Redis maxmemory", () => {
+  it("defaults to 64mb, takes BATTLE_READY_REDIS_MAXMEMORY, and refuses what Redis would not", () => {
+    assert.equal(runnerConfig({}).redisMaxMemory, "64mb");
+    assert.equal(runnerConfig({ BATTLE_READY_REDIS_MAXMEMORY: " 1GB " }).redisMaxMemory, "1gb");
+    assert.equal(runnerConfig({ BATTLE_READY_REDIS_MAXMEMORY: "100000000" }).redisMaxMemory, "100000000");
+    for (const bad of ["0", "64 mb", "64tb", "-1mb", "lots"]) {
+      assert.throws(
+        () => runnerConfig({ BATTLE_READY_REDIS_MAXMEMORY: bad }),
+        /BATTLE_READY_REDIS_MAXMEMORY must be a Redis memory size/,
+        bad,
+      );
+    }
   });
 });

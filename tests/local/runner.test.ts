@@ -13,6 +13,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import Redis from "ioredis";
 import mysql from "mysql2/promise";
 import { freePort, isPortFree, waitUntil } from "../../local/deps";
 import { redisPing, stompConnects } from "../../local/deps/probes";
@@ -200,6 +201,16 @@ describe("local runner (npm start)", function () {
       "the TLS service's account must refuse plain text",
     );
     assert.equal(await redisPing(ports.redis, values.REDIS_PASSWORD), true);
+    // 64mb by default (BATTLE_READY_REDIS_MAXMEMORY), so RedisNearMaxMemory has a limit to measure against
+    const redis = new Redis({ port: ports.redis, password: values.REDIS_PASSWORD, lazyConnect: true });
+    await redis.connect();
+    try {
+      assert.deepEqual(await redis.config("GET", "maxmemory"), ["maxmemory", String(64 * 1024 * 1024)]);
+      assert.deepEqual(await redis.config("GET", "maxmemory-policy"), ["maxmemory-policy", "allkeys-lru"]);
+      assert.match(await redis.info("memory"), /^maxmemory:67108864\r?$/m);
+    } finally {
+      redis.disconnect();
+    }
     assert.equal(await stompConnects(ports.stomp, values.MQ_USER!, values.MQ_PASSWORD!), true);
     const dynamodb = new DynamoDBClient({
       endpoint: endpoints.dynamodb,

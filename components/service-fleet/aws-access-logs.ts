@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../shared/tags";
-import { transform } from "../shared/transform";
+import { type Transform, transform } from "../shared/transform";
 import type { ServiceFleetArgs } from "./args";
 
 /** Where the ALB writes its access logs (the `accessLogs` block of the load balancer). */
@@ -13,6 +13,14 @@ export interface AccessLogTarget {
 }
 
 export const DEFAULT_ACCESS_LOG_PREFIX = "alb";
+
+/** Hooks for the access-log bucket's companions, beside `accessLogBucket` itself. */
+export interface AccessLogTransforms {
+  accessLogPublicAccessBlock?: Transform<aws.s3.BucketPublicAccessBlockArgs>;
+  accessLogEncryption?: Transform<aws.s3.BucketServerSideEncryptionConfigurationArgs>;
+  accessLogLifecycle?: Transform<aws.s3.BucketLifecycleConfigurationArgs>;
+  accessLogPolicy?: Transform<aws.s3.BucketPolicyArgs>;
+}
 
 /**
  * The ALB's access-log bucket: private (all four public access blocks), SSE-S3 (the only
@@ -28,7 +36,7 @@ export function createAccessLogBucket(
   const retentionDays = args.accessLogs?.retentionDays ?? 0;
   if (retentionDays === 0) return undefined;
   const prefix = args.accessLogs?.prefix ?? DEFAULT_ACCESS_LOG_PREFIX;
-  const t = args.transform ?? {};
+  const t: NonNullable<ServiceFleetArgs["transform"]> & AccessLogTransforms = args.transform ?? {};
   const tags = args.tags ?? {};
   const logical = `${name}-alb-logs`;
   const bucket = new aws.s3.Bucket(
@@ -40,70 +48,81 @@ export function createAccessLogBucket(
       { parent },
     ),
   );
-  const opts = { parent };
   const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-    logical,
-    {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    },
-    opts,
+    ...transform(
+      t.accessLogPublicAccessBlock,
+      logical,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { parent },
+    ),
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
-    logical,
-    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-    opts,
+    ...transform(
+      t.accessLogEncryption,
+      logical,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      { parent },
+    ),
   );
   new aws.s3.BucketLifecycleConfiguration(
-    logical,
-    {
-      bucket: bucket.id,
-      rules: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: { prefix: `${prefix}/` },
-          expiration: { days: retentionDays },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-        },
-      ],
-    },
-    opts,
+    ...transform(
+      t.accessLogLifecycle,
+      logical,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: `${prefix}/` },
+            expiration: { days: retentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      { parent },
+    ),
   );
   const account = aws.getCallerIdentityOutput({}, { parent }).accountId;
   // Regions opened since August 2022 only know the log-delivery service principal; older ones
   // (eu-west-1 among them) document their regional ELB account: the policy names both.
   const elbAccount = aws.elb.getServiceAccountOutput({}, { parent }).arn;
   const policy = new aws.s3.BucketPolicy(
-    logical,
-    {
-      bucket: bucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "ElbLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com", AWS: elbAccount },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${bucket.arn}/${prefix}/AWSLogs/${account}/*`,
-          },
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-    },
-    // S3 refuses a policy while the public access block is being changed.
-    { ...opts, dependsOn: [publicAccessBlock] },
+    ...transform(
+      t.accessLogPolicy,
+      logical,
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "ElbLogDelivery",
+              Effect: "Allow",
+              Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com", AWS: elbAccount },
+              Action: "s3:PutObject",
+              Resource: pulumi.interpolate`${bucket.arn}/${prefix}/AWSLogs/${account}/*`,
+            },
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      // S3 refuses a policy while the public access block is being changed.
+      { parent, dependsOn: [publicAccessBlock] },
+    ),
   );
   return { bucket: bucket.bucket, prefix, policy };
 }

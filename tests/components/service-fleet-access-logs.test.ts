@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { AwsServiceFleet, type FleetService, type ServiceFleetArgs } from "../../components/service-fleet";
+import type { AccessLogTransforms } from "../../components/service-fleet/aws-access-logs";
 import { ofType, runUnderMocks, single } from "../harness/pulumi-mocks";
 
 const network: ServiceFleetArgs["network"] = {
@@ -111,5 +112,27 @@ describe("ServiceFleet (aws): ALB access logs", () => {
       assert.equal(ofType(resources, POLICY).length, 0);
       assert.equal(single(resources, ALB).inputs.accessLogs, undefined);
     }
+  });
+  const EMPTY_POLICY = '{"Version":"2012-10-17","Statement":[]}';
+
+  it("a transform reaches the bucket's public access block, encryption, lifecycle and policy", async () => {
+    const transform: ServiceFleetArgs["transform"] & AccessLogTransforms = {
+      accessLogPublicAccessBlock: { skipDestroy: true },
+      accessLogEncryption: (args) =>
+        void Object.assign(args, {
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
+        }),
+      accessLogLifecycle: { expectedBucketOwner: "123456789012" },
+      accessLogPolicy: (args) => void Object.assign(args, { policy: EMPTY_POLICY }),
+    };
+    const { resources } = await deploy({ accessLogs: { retentionDays: 30 }, transform });
+    assert.equal(single(resources, BLOCK).inputs.skipDestroy, true);
+    assert.deepEqual(single(resources, SSE).inputs.rules, [
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } },
+    ]);
+    const lifecycle = single(resources, LIFECYCLE).inputs;
+    assert.equal(lifecycle.expectedBucketOwner, "123456789012");
+    assert.equal((lifecycle.rules as unknown[]).length, 1, "a partial merges over the args");
+    assert.equal(single(resources, POLICY).inputs.policy, EMPTY_POLICY);
   });
 });

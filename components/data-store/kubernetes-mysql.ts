@@ -11,7 +11,7 @@ import {
 } from "../shared/kubernetes";
 import { IMAGE_USERS, IMAGES } from "../shared/kubernetes-images";
 import { clientEgressPolicy, statefulApp } from "../shared/kubernetes-stateful";
-import { transform } from "../shared/transform";
+import { type Transform, transform } from "../shared/transform";
 import type { MysqlArgs } from "./args";
 import type { KubernetesMysqlEndpoint, KubernetesStoreOptions } from "./kubernetes";
 import { mysqlBackup } from "./kubernetes-mysql-backup";
@@ -30,6 +30,27 @@ export const MYSQL_SECRET_KEYS = {
   exporter: "exporter-password",
   backup: "backup-password",
 } as const;
+
+/**
+ * Hooks for the MySQL store's own children, beside the stateful app's (`statefulSet`, `service`,
+ * `networkPolicy`) and the credentials `secret`, provisioning `job` and backup `cronJob`.
+ */
+export interface KubernetesMysqlTransforms {
+  /** The four generated passwords (`<name>-app`, `-root`, `-exporter`, `-backup`). */
+  password?: Transform<random.RandomPasswordArgs>;
+  /** The CA's and the server's keys (`<name>-ca`, `<name>-server`). */
+  privateKey?: Transform<tls.PrivateKeyArgs>;
+  /** The self-signed CA certificate. */
+  caCert?: Transform<tls.SelfSignedCertArgs>;
+  /** The server certificate's signing request (its subject and DNS names). */
+  certRequest?: Transform<tls.CertRequestArgs>;
+  /** The server certificate the CA signs. */
+  serverCert?: Transform<tls.LocallySignedCertArgs>;
+  /** The `kubernetes.io/tls` Secret `<name>-tls` mounted by the server. */
+  tlsSecret?: Transform<k8s.core.v1.SecretArgs>;
+  /** The ConfigMap `<name>-ca` holding `ca.crt` for verify-identity clients. */
+  configMap?: Transform<k8s.core.v1.ConfigMapArgs>;
+}
 
 /** SQL that creates each database, grants it to the app user, and (re)creates the exporter and backup users. */
 export function provisioningSql(databases: string[], username: string): string {
@@ -59,7 +80,8 @@ export function kubernetesMysql(
   parent: pulumi.ComponentResource,
 ): KubernetesMysqlEndpoint {
   const namespace = options.namespace ?? "default";
-  const t = options.transform ?? {};
+  const t: NonNullable<KubernetesStoreOptions["transform"]> & KubernetesMysqlTransforms =
+    options.transform ?? {};
   const username = args.username ?? "battleready";
   const host = `${name}.${namespace}.svc.cluster.local`;
   const labels = appLabels(name, "database");
@@ -67,7 +89,9 @@ export function kubernetesMysql(
   const passwords = Object.fromEntries(
     Object.entries(MYSQL_SECRET_KEYS).map(([role, key]) => [
       key,
-      new random.RandomPassword(`${name}-${role}`, { length: 32, special: false }, { parent }).result,
+      new random.RandomPassword(
+        ...transform(t.password, `${name}-${role}`, { length: 32, special: false }, { parent }),
+      ).result,
     ]),
   );
   const credentials = new k8s.core.v1.Secret(
@@ -85,61 +109,76 @@ export function kubernetesMysql(
   const ref = (key: string) => ({ name: secretName, key });
 
   // TLS: a CA generated in state (its key a secret), and a server certificate for the Service's names.
-  const caKey = new tls.PrivateKey(`${name}-ca`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
+  const privateKey = (key: string) =>
+    new tls.PrivateKey(
+      ...transform(t.privateKey, `${name}-${key}`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent }),
+    );
+  const caKey = privateKey("ca");
   const ca = new tls.SelfSignedCert(
-    `${name}-ca`,
-    {
-      privateKeyPem: caKey.privateKeyPem,
-      isCaCertificate: true,
-      validityPeriodHours: 24 * 365 * 5,
-      allowedUses: ["cert_signing", "crl_signing"],
-      subject: { commonName: `battle-ready ${name} CA`, organization: "battle-ready" },
-    },
-    { parent },
+    ...transform(
+      t.caCert,
+      `${name}-ca`,
+      {
+        privateKeyPem: caKey.privateKeyPem,
+        isCaCertificate: true,
+        validityPeriodHours: 24 * 365 * 5,
+        allowedUses: ["cert_signing", "crl_signing"],
+        subject: { commonName: `battle-ready ${name} CA`, organization: "battle-ready" },
+      },
+      { parent },
+    ),
   );
-  const serverKey = new tls.PrivateKey(
-    `${name}-server`,
-    { algorithm: "ECDSA", ecdsaCurve: "P256" },
-    { parent },
-  );
+  const serverKey = privateKey("server");
   const request = new tls.CertRequest(
-    `${name}-server`,
-    {
-      privateKeyPem: serverKey.privateKeyPem,
-      subject: { commonName: host },
-      dnsNames: [host, `${name}.${namespace}.svc`, `${name}.${namespace}`, name],
-    },
-    { parent },
+    ...transform(
+      t.certRequest,
+      `${name}-server`,
+      {
+        privateKeyPem: serverKey.privateKeyPem,
+        subject: { commonName: host },
+        dnsNames: [host, `${name}.${namespace}.svc`, `${name}.${namespace}`, name],
+      },
+      { parent },
+    ),
   );
   const serverCert = new tls.LocallySignedCert(
-    `${name}-server`,
-    {
-      certRequestPem: request.certRequestPem,
-      caPrivateKeyPem: caKey.privateKeyPem,
-      caCertPem: ca.certPem,
-      validityPeriodHours: 24 * 365,
-      earlyRenewalHours: 24 * 30,
-      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-    },
-    { parent },
+    ...transform(
+      t.serverCert,
+      `${name}-server`,
+      {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        caCertPem: ca.certPem,
+        validityPeriodHours: 24 * 365,
+        earlyRenewalHours: 24 * 30,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+      },
+      { parent },
+    ),
   );
   const tlsSecret = new k8s.core.v1.Secret(
-    `${name}-tls`,
-    {
-      metadata: { name: `${name}-tls`, namespace, labels },
-      type: "kubernetes.io/tls",
-      stringData: {
-        "tls.crt": serverCert.certPem,
-        "tls.key": pulumi.secret(serverKey.privateKeyPem),
-        "ca.crt": ca.certPem,
+    ...transform(
+      t.tlsSecret,
+      `${name}-tls`,
+      {
+        metadata: { name: `${name}-tls`, namespace, labels },
+        type: "kubernetes.io/tls",
+        stringData: {
+          "tls.crt": serverCert.certPem,
+          "tls.key": pulumi.secret(serverKey.privateKeyPem),
+          "ca.crt": ca.certPem,
+        },
       },
-    },
-    { parent },
+      { parent },
+    ),
   );
   const caConfigMap = new k8s.core.v1.ConfigMap(
-    `${name}-ca`,
-    { metadata: { name: `${name}-ca`, namespace, labels }, data: { "ca.crt": ca.certPem } },
-    { parent },
+    ...transform(
+      t.configMap,
+      `${name}-ca`,
+      { metadata: { name: `${name}-ca`, namespace, labels }, data: { "ca.crt": ca.certPem } },
+      { parent },
+    ),
   );
 
   const tmp = scratch("tmp", "/tmp");

@@ -4,12 +4,18 @@ import * as random from "@pulumi/random";
 import { appLabels, resourcesOf, restrictedContainerSecurity, scratch } from "../shared/kubernetes";
 import { IMAGE_USERS, IMAGES } from "../shared/kubernetes-images";
 import { statefulApp } from "../shared/kubernetes-stateful";
-import { transform } from "../shared/transform";
+import { type Transform, transform } from "../shared/transform";
 import type { RedisArgs } from "./args";
 import type { KubernetesRedisEndpoint, KubernetesStoreOptions } from "./kubernetes";
 
 export const REDIS_PORT = 6379;
 export const REDIS_EXPORTER_PORT = 9121;
+
+/** Hooks for the Redis store's own children, beside the stateful app's and the credentials `secret`. */
+export interface KubernetesRedisTransforms {
+  /** The generated AUTH password (`<name>-auth`). */
+  password?: Transform<random.RandomPasswordArgs>;
+}
 
 /** Redis keeps this share of its container's memory limit for data (the rest is overhead). */
 export function redisMaxMemoryBytes(memoryMiB: number): number {
@@ -24,9 +30,12 @@ export function kubernetesRedis(
   parent: pulumi.ComponentResource,
 ): KubernetesRedisEndpoint {
   const namespace = options.namespace ?? "default";
-  const t = options.transform ?? {};
+  const t: NonNullable<KubernetesStoreOptions["transform"]> & KubernetesRedisTransforms =
+    options.transform ?? {};
   const secretName = `${name}-credentials`;
-  const password = new random.RandomPassword(`${name}-auth`, { length: 32, special: false }, { parent });
+  const password = new random.RandomPassword(
+    ...transform(t.password, `${name}-auth`, { length: 32, special: false }, { parent }),
+  );
   new k8s.core.v1.Secret(
     ...transform(
       t.secret,

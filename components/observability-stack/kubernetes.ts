@@ -52,6 +52,10 @@ export interface KubernetesObservabilityStackArgs
     serviceMonitor?: Transform<k8s.apiextensions.CustomResourceArgs>;
     prometheusRule?: Transform<k8s.apiextensions.CustomResourceArgs>;
     dashboard?: Transform<k8s.core.v1.ConfigMapArgs>;
+    /** Grafana's generated admin password. */
+    password?: Transform<random.RandomPasswordArgs>;
+    /** The `grafana-admin` Secret holding it. */
+    secret?: Transform<k8s.core.v1.SecretArgs>;
   };
 }
 
@@ -144,21 +148,21 @@ export class KubernetesObservabilityStack extends pulumi.ComponentResource {
     const retention = args.retentionDays ?? 7;
     const size = `${args.volumeGiB ?? 5}Gi`;
     const labels = { "app.kubernetes.io/part-of": "battle-ready", "app.kubernetes.io/managed-by": "pulumi" };
-    const parent = { parent: this };
 
     const adminPassword = new random.RandomPassword(
-      `${name}-grafana-admin`,
-      { length: 32, special: false },
-      parent,
+      ...transform(t.password, `${name}-grafana-admin`, { length: 32, special: false }, { parent: this }),
     );
     const adminSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
-      {
-        metadata: { name: "grafana-admin", namespace: ns, labels },
-        type: "Opaque",
-        stringData: { "admin-user": "admin", "admin-password": adminPassword.result },
-      },
-      parent,
+      ...transform(
+        t.secret,
+        `${name}-grafana-admin`,
+        {
+          metadata: { name: "grafana-admin", namespace: ns, labels },
+          type: "Opaque",
+          stringData: { "admin-user": "admin", "admin-password": adminPassword.result },
+        },
+        { parent: this },
+      ),
     );
     this.grafanaAdminSecret = adminSecret.metadata.name;
 
@@ -364,7 +368,7 @@ export class KubernetesObservabilityStack extends pulumi.ComponentResource {
             },
             data: { [`${d.uid}.json`]: JSON.stringify(d) },
           },
-          parent,
+          { parent: this },
         ),
       );
     this.dashboardUids = dashboards.map((d) => d.uid);

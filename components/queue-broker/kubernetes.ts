@@ -29,6 +29,8 @@ export interface KubernetesBrokerOptions {
   /** Broker container CPU (millicores) and memory (MiB); the JVM heap is half. @default 500 m / 768 MiB */
   resources?: { cpu: number; memory: number };
   transform?: StatefulTransforms & {
+    /** The generated application and web-console passwords (`<name>-app`, `<name>-web`). */
+    password?: Transform<random.RandomPasswordArgs>;
     secret?: Transform<k8s.core.v1.SecretArgs>;
     configMap?: Transform<k8s.core.v1.ConfigMapArgs>;
   };
@@ -95,8 +97,12 @@ export class KubernetesQueueBroker extends pulumi.ComponentResource {
     const username = args.username ?? "battleready";
     const labels = appLabels(name, "broker");
     const secretName = `${name}-credentials`;
-    const app = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, { parent: this });
-    const web = new random.RandomPassword(`${name}-web`, { length: 32, special: false }, { parent: this });
+    const [app, web] = ["app", "web"].map(
+      (role) =>
+        new random.RandomPassword(
+          ...transform(t.password, `${name}-${role}`, { length: 32, special: false }, { parent: this }),
+        ),
+    ) as [random.RandomPassword, random.RandomPassword];
     new k8s.core.v1.Secret(
       ...transform(
         t.secret,

@@ -5,9 +5,9 @@ import type { StatefulTransforms } from "../shared/kubernetes-stateful";
 import type { Transform } from "../shared/transform";
 import type { DataStoreArgs, DynamoDbArgs, MysqlArgs, RedisArgs } from "./args";
 import { kubernetesDynamoDb } from "./kubernetes-dynamodb";
-import { kubernetesMysql } from "./kubernetes-mysql";
+import { type KubernetesMysqlTransforms, kubernetesMysql } from "./kubernetes-mysql";
 import type { MysqlBackupOptions } from "./kubernetes-mysql-backup";
-import { kubernetesRedis } from "./kubernetes-redis";
+import { type KubernetesRedisTransforms, kubernetesRedis } from "./kubernetes-redis";
 
 /** What the kubernetes realization needs besides the shared args (the AWS-only ones are ignored). */
 export interface KubernetesStoreOptions {
@@ -23,13 +23,15 @@ export interface KubernetesStoreOptions {
   monitoringNamespace?: string;
   /** mysql: a nightly dump to S3 (or LocalStack) and the restore template. @default none */
   backup?: MysqlBackupOptions;
-  /** Container CPU (millicores) and memory (MiB) of the server. @default 500 m / 512 MiB (mysql), 250 m / 256 MiB */
+  /** Container CPU (millicores) and memory (MiB) of the server. @default 500 m / 512 MiB (mysql, dynamodb), 250 m / 256 MiB (redis) */
   resources?: { cpu: number; memory: number };
-  transform?: StatefulTransforms & {
-    secret?: Transform<k8s.core.v1.SecretArgs>;
-    job?: Transform<k8s.batch.v1.JobArgs>;
-    cronJob?: Transform<k8s.batch.v1.CronJobArgs>;
-  };
+  transform?: StatefulTransforms &
+    KubernetesMysqlTransforms &
+    KubernetesRedisTransforms & {
+      secret?: Transform<k8s.core.v1.SecretArgs>;
+      job?: Transform<k8s.batch.v1.JobArgs>;
+      cronJob?: Transform<k8s.batch.v1.CronJobArgs>;
+    };
 }
 
 export type KubernetesDataStoreArgs = DataStoreArgs & { kubernetes?: KubernetesStoreOptions };

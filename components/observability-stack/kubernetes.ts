@@ -201,6 +201,7 @@ export class KubernetesObservabilityStack extends pulumi.ComponentResource {
       },
     });
     const lokiUrl = pulumi.interpolate`http://${LOKI_RELEASE}.${ns}.svc.cluster.local:3100`;
+    const routing = alertmanagerConfig(args.alertWebhookUrls ?? []);
     const stack = release(
       PROMETHEUS_RELEASE,
       CHARTS.kubePrometheusStack,
@@ -217,6 +218,7 @@ export class KubernetesObservabilityStack extends pulumi.ComponentResource {
           },
         },
         alertmanager: {
+          ...(routing ? { config: routing } : {}),
           alertmanagerSpec: {
             resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
           },

@@ -25,6 +25,7 @@ import {
 } from "../../lib/stomp";
 import { type ActiveMq, startActiveMq } from "../../local/deps";
 import { ensureServerCertificate } from "../../local/deps/tls";
+import { frozen } from "../harness/frozen";
 
 type Maybe<T> = T | undefined | false;
 
@@ -427,6 +428,7 @@ describe("STOMP client against a real ActiveMQ", function () {
     const pid = broker.pid!;
     process.kill(pid, "SIGSTOP");
     try {
+      await frozen(pid);
       await until("the heart-beat timeout", () => reasons[0], 30_000);
       assert.match(reasons[0]!.message, /no data or heart-beat/);
       await assert.rejects(bus.send(uniqueQueue("frozen"), "x"), StompUnavailableError);
@@ -443,6 +445,7 @@ describe("STOMP client against a real ActiveMQ", function () {
     const pid = broker.pid!;
     process.kill(pid, "SIGSTOP");
     try {
+      await frozen(pid);
       const outcomes = await Promise.all(
         [watched, unwatched].map((bus) =>
           bus.send(uniqueQueue("frozen-pending"), "x").then(

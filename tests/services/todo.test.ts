@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql, { type RowDataPacket } from "mysql2/promise";
@@ -9,7 +9,7 @@ import { migrations } from "../../apps/todo/src/migrations";
 import { type RunningTodo, startTodo } from "../../apps/todo/src/todo-service";
 import type { MariaDb } from "../../local/deps/mariadb";
 import { ensureServerCertificate } from "../../local/deps/tls";
-import { waitUntil } from "../../local/deps/wait";
+import { frozen } from "../harness/frozen";
 import {
   call,
   eventually,
@@ -26,28 +26,6 @@ interface TodoBody {
   done: boolean;
   createdAt: string;
   updatedAt: string;
-}
-
-/**
- * SIGSTOP is asynchronous: kill() returns once the signal is queued, and each of mariadbd's
- * threads stops only when it next gets the CPU (under load, tens of milliseconds later), so a
- * query arriving meanwhile is still answered. Resolves once every thread is stopped (state T).
- */
-async function frozen(pid: number): Promise<void> {
-  const state = (tid: string) => {
-    try {
-      // after "(comm) ": the comm may hold spaces or parentheses, so from the last ") "
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      return stat.slice(stat.lastIndexOf(") ") + 2, stat.lastIndexOf(") ") + 3);
-    } catch {
-      return "T"; // the thread exited: it answers nothing
-    }
-  };
-  await waitUntil(async () => readdirSync(`/proc/${pid}/task`).every((tid) => state(tid) === "T"), {
-    what: `every thread of MariaDB (pid ${pid}) stopped by SIGSTOP`,
-    timeoutMs: 10_000,
-    intervalMs: 5,
-  });
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

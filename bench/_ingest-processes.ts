@@ -100,19 +100,21 @@ export async function startWebhookProcess(
 
 /**
  * Runs tgibf to completion with --json and returns its report. `onProgress` receives its progress
- * lines (stderr) as they come.
+ * lines (stderr) as they come. `via` runs another entry that takes tgibf's options and prints its
+ * report (bench/_tgibf-latencies.ts), with extra environment.
  */
 export async function runTgibf(
   webhook: string,
   args: string[],
   onProgress?: (line: string) => void,
+  via: { entry: string; env?: Record<string, string> } = { entry: "apps/tgibf/src/main.ts" },
 ): Promise<LoadReport> {
   let json: string | undefined;
   const child = tsProcess(
     "tgibf",
-    "apps/tgibf/src/main.ts",
+    via.entry,
     [...args, "--json"],
-    { WEBHOOK: webhook },
+    { ...via.env, WEBHOOK: webhook },
     (stream, line) => {
       if (stream === "stdout" && line.startsWith("{")) json = line;
       else if (stream === "stderr") onProgress?.(line);

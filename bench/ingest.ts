@@ -13,16 +13,18 @@
  * driven in turn by tgibf in a separate process (--mode concurrency --concurrency 100
  * --keep-alive). The machine is shared, so its load drifts: instead of one 10 s phase after
  * another, every variant is measured in ROUNDS rounds of SLICE_S seconds, the order rotating each
- * round, and the slices are added up (events/s = all 200s / all measured time; p50 and p99 are the
- * medians of the slices'). Each variant is warmed up first (JIT, pool connections).
+ * round, and the slices are added up: events/s = all 200s / all measured time, and p50 and p99 are
+ * taken over every request of all the variant's slices (their latencies merged into one histogram:
+ * a median of the slices' p99s would hide the worst slice). Each variant is warmed up first (JIT,
+ * pool connections).
  */
-import type { LoadReport } from "../apps/tgibf/src/report";
 import {
   runTgibf,
   startWebhookDatabase,
   startWebhookProcess,
   type WebhookProcess,
 } from "./_ingest-processes";
+import { mergedLatencies, runTgibfSampled, type SampledRun } from "./_tgibf-latencies";
 
 const CONNECTIONS = 100;
 const WARMUP = "2s";
@@ -56,30 +58,36 @@ const LOAD = [
 
 interface Measured {
   rps: number;
+  /** Over every request of all the slices. */
   p50_ms: number;
   p99_ms: number;
+  /** Each slice's own p99, in the order measured: how much the tail moved between slices. */
+  slice_p99_ms: number[];
   non200: number;
   errors: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round1 = (n: number) => Math.round(n * 10) / 10;
 
-function combine(slices: LoadReport[]): Measured {
-  const ok = slices.reduce((sum, r) => sum + r.ok, 0);
-  const seconds = slices.reduce((sum, r) => sum + r.duration_s, 0);
+function combine(slices: SampledRun[]): Measured {
+  const reports = slices.map((s) => s.report);
+  const ok = reports.reduce((sum, r) => sum + r.ok, 0);
+  const seconds = reports.reduce((sum, r) => sum + r.duration_s, 0);
+  const latency = mergedLatencies(slices);
   return {
     rps: Math.round(ok / seconds),
-    p50_ms: median(slices.map((r) => r.p50_ms)),
-    p99_ms: median(slices.map((r) => r.p99_ms)),
-    non200: slices.reduce((sum, r) => sum + Object.values(r.statuses).reduce((a, b) => a + b, 0), 0),
-    errors: slices.reduce((sum, r) => sum + r.errors, 0),
+    p50_ms: round1(latency.percentile(50)),
+    p99_ms: round1(latency.percentile(99)),
+    slice_p99_ms: reports.map((r) => round1(r.p99_ms)),
+    non200: reports.reduce((sum, r) => sum + Object.values(r.statuses).reduce((a, b) => a + b, 0), 0),
+    errors: reports.reduce((sum, r) => sum + r.errors, 0),
   };
 }
 
 export async function run(opts: { json: boolean }): Promise<Record<string, number>> {
   const db = await startWebhookDatabase();
   const servers = new Map<PhaseName, WebhookProcess>();
-  const slices = new Map<PhaseName, LoadReport[]>(PHASES.map((p) => [p.name, []]));
+  const slices = new Map<PhaseName, SampledRun[]>(PHASES.map((p) => [p.name, []]));
   try {
     for (const phase of PHASES) servers.set(phase.name, await startWebhookProcess(db, phase.env));
     const target = (name: PhaseName) => `${servers.get(name)!.url}/webhook`;
@@ -90,7 +98,7 @@ export async function run(opts: { json: boolean }): Promise<Record<string, numbe
         process.stderr.write(`ingest: round ${round + 1}/${ROUNDS}, ${phase.name}, ${SLICE_S} s…\n`);
         slices
           .get(phase.name)!
-          .push(await runTgibf(target(phase.name), [...LOAD, "--duration", `${SLICE_S}s`]));
+          .push(await runTgibfSampled(target(phase.name), [...LOAD, "--duration", `${SLICE_S}s`]));
       }
     }
   } finally {
@@ -106,13 +114,24 @@ export async function run(opts: { json: boolean }): Promise<Record<string, numbe
     durable_rps: durable.rps,
     naive_rps: naive.rps,
     p99_ms: durable.p99_ms,
+    // Extra: the worst slice's own p99, so a slow moment shows next to the whole run's p99.
+    p99_worst_slice_ms: Math.max(...durable.slice_p99_ms),
   };
   if (!opts.json) {
     const rows = [
-      ["server", "events/s (200s)", "p50 ms", "p99 ms", "non-200", "errors"],
+      ["server", "events/s (200s)", "p50 ms", "p99 ms", "slices' p99 ms", "non-200", "errors"],
       ...PHASES.map(({ name }) => {
         const r = results.get(name)!;
-        return [name, String(r.rps), String(r.p50_ms), String(r.p99_ms), String(r.non200), String(r.errors)];
+        const sliceP99 = r.slice_p99_ms.join(" / ");
+        return [
+          name,
+          String(r.rps),
+          String(r.p50_ms),
+          String(r.p99_ms),
+          sliceP99,
+          String(r.non200),
+          String(r.errors),
+        ];
       }),
     ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));

@@ -79,7 +79,8 @@ export interface ScalingBounds {
   };
 }
 
-export interface ServiceSpec {
+/** What every catalog entry has, whatever its kind. */
+interface CatalogEntry {
   /** DNS-safe unique name, e.g. `buffs-server`. */
   name: string;
   /** The family the service belongs to, e.g. `buffs`; dashboards are drawn per system. */
@@ -88,10 +89,6 @@ export interface ServiceSpec {
   description: string;
   /** Entry file, relative to the repository root. */
   entry: string;
-  /** Port the service listens on (its container port; the local runner's default). */
-  port: number;
-  health: { liveness: string; readiness: string };
-  metricsPath: string;
   /** Routes reachable from outside; an empty list keeps the service internal. */
   publicRoutes: PublicRoute[];
   /** Path prefix the load balancer / Ingress routes to this service, when it has public routes. */
@@ -103,6 +100,37 @@ export interface ServiceSpec {
   scaling: ScalingBounds;
   /** Container size: CPU in millicores and memory in MiB. */
   resources: { cpu: number; memory: number };
+}
+
+/** A service or a worker: a long-lived process that serves health and metrics over HTTP. */
+export interface ServingSpec extends CatalogEntry {
+  kind: "service" | "worker";
+  /** Port the service listens on (its container port; the local runner's default). */
+  port: number;
+  health: { liveness: string; readiness: string };
+  metricsPath: string;
+  args?: undefined;
+}
+
+/**
+ * A one-off job: runs to completion and serves no HTTP, so it has no port, no health paths and no
+ * metrics path (the validation refuses them); the realizations give it no probes, health check or
+ * port mapping.
+ */
+export interface JobSpec extends CatalogEntry {
+  kind: "job";
+  port?: undefined;
+  health?: undefined;
+  metricsPath?: undefined;
+  /** Arguments the deployed job runs with (after its entry / the image's entrypoint). @default [] */
+  args?: string[];
+}
+
+export type ServiceSpec = ServingSpec | JobSpec;
+
+/** Whether an entry is a service or a worker (has a port, health and metrics paths). */
+export function isServing(spec: ServiceSpec): spec is ServingSpec {
+  return spec.kind !== "job";
 }
 
 export type Catalog = readonly ServiceSpec[];

@@ -42,17 +42,33 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       fail("description", "must say what the service does");
     if (typeof s.entry !== "string" || !s.entry.endsWith(".ts")) fail("entry", "must be a .ts file path");
     if (repoRoot && !existsSync(join(repoRoot, s.entry))) fail("entry", `file ${s.entry} does not exist`);
-    if (!Number.isInteger(s.port) || s.port < 1024 || s.port > 65535)
-      fail("port", `must be an integer in 1024-65535 (got ${s.port})`);
-    const owner = ports.get(s.port);
-    if (owner) fail("port", `${s.port} is already used by ${owner}`);
-    ports.set(s.port, s.name);
-    for (const probe of ["liveness", "readiness"] as const) {
-      if (typeof s.health?.[probe] !== "string" || !s.health[probe].startsWith("/"))
-        fail(`health.${probe}`, "must be a path starting with /");
+    if (s.kind === "job") {
+      // A job runs to completion and serves no HTTP: nothing may probe, scrape or route to it.
+      for (const field of ["port", "health", "metricsPath"] as const)
+        if (s[field] !== undefined)
+          fail(field, "a job serves no HTTP: it has no port, health paths or metrics path (remove it)");
+      if (s.args !== undefined) {
+        if (!Array.isArray(s.args)) fail("args", "must be an array of strings");
+        s.args.forEach((arg, i) => {
+          if (typeof arg !== "string" || arg.length === 0) fail(`args[${i}]`, "must be a non-empty string");
+        });
+      }
+    } else {
+      const port = s.port;
+      if (!Number.isInteger(port) || port < 1024 || port > 65535)
+        fail("port", `must be an integer in 1024-65535 (got ${port})`);
+      const owner = ports.get(port);
+      if (owner) fail("port", `${port} is already used by ${owner}`);
+      ports.set(port, s.name);
+      for (const probe of ["liveness", "readiness"] as const) {
+        if (typeof s.health?.[probe] !== "string" || !s.health[probe].startsWith("/"))
+          fail(`health.${probe}`, "must be a path starting with /");
+      }
+      if (typeof s.metricsPath !== "string" || !s.metricsPath.startsWith("/"))
+        fail("metricsPath", "must be a path starting with /");
+      if ((s as { args?: unknown }).args !== undefined)
+        fail("args", "only a job takes args (a service or worker runs its entry as is)");
     }
-    if (typeof s.metricsPath !== "string" || !s.metricsPath.startsWith("/"))
-      fail("metricsPath", "must be a path starting with /");
     if (!Array.isArray(s.publicRoutes)) fail("publicRoutes", "must be an array");
     s.publicRoutes.forEach((r, i) => {
       if (!METHODS.has(r.method))
@@ -115,10 +131,13 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       }
     }
   });
+  const jobs = new Set(services.filter((s) => s.kind === "job").map((s) => s.name));
   for (const s of services) {
     for (const target of s.calls) {
       if (!names.has(target))
         throw new CatalogError(`catalog: ${s.name}.calls: unknown service ${JSON.stringify(target)}`);
+      if (jobs.has(target))
+        throw new CatalogError(`catalog: ${s.name}.calls: ${target} is a job, which serves nothing to call`);
     }
     for (const [variable, source] of Object.entries(s.env)) {
       if (source.from === "service" && !names.has(source.service)) {
@@ -152,8 +171,10 @@ function checkSource(source: EnvSource, s: ServiceSpec, fail: (problem: string) 
       if (source.from === "mysql" && source.field === "tlsCa" && !s.uses.mysql?.tls)
         fail("tlsCa needs uses.mysql.tls = true");
       return;
-    case "service":
     case "platform":
+      if (source.field === "port" && s.kind === "job") fail("a job has no port (it serves no HTTP)");
+      return;
+    case "service":
       return;
     case "secret":
       if (!NAME.test(source.name)) fail("secret name must be a lowercase DNS-safe name");

@@ -47,12 +47,13 @@ export const callEventsServices: ServiceSpec[] = [
     description:
       "TGIBF (Thank God It's Black Friday): load generator that posts bursts or a constant rate of call events to call-webhook and reports statuses and latency.",
     entry: "apps/tgibf/src/main.ts",
-    port: 8091,
-    health: { liveness: "/healthz", readiness: "/readyz" },
-    metricsPath: "/metrics",
+    // A deployed run: a target is never loopback in a cluster, so --allow-remote; a constant,
+    // bounded rate with reused connections (the Dockerfile's example), and a JSON report in the logs.
+    args: ["--allow-remote", "--mode", "rate", "--rate", "300", "--duration", "5m", "--keep-alive", "--json"],
     publicRoutes: [],
     env: {
-      // The original's variable. A base URL (as resolved here) is completed with /webhook.
+      // The original's variable. A base URL (as resolved here) is completed with /webhook. On AWS
+      // a job runs outside Service Connect: it gets call-webhook's public URL (the load balancer).
       WEBHOOK: { from: "service", service: "call-webhook", field: "url" },
     },
     uses: {},

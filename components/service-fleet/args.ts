@@ -13,10 +13,14 @@ export interface FleetService {
   kind: ServiceKind;
   /** Image reference, ideally by digest. */
   image: pulumi.Input<string>;
-  /** Container port. */
-  port: number;
-  readinessPath: string;
-  livenessPath: string;
+  /** Container port. Required for a service or worker; a job serves no HTTP and takes none. */
+  port?: number;
+  /** Required for a service or worker; none for a job. */
+  readinessPath?: string;
+  /** Required for a service or worker (container health check, target group); none for a job. */
+  livenessPath?: string;
+  /** A job's arguments: the container's command, after the image's entrypoint. @default [] */
+  args?: string[];
   /** Routes reachable through the load balancer; empty keeps the service internal. @default [] */
   publicRoutes?: PublicRoute[];
   /** Path prefix the load balancer routes to the service. @default derived from publicRoutes */
@@ -33,6 +37,12 @@ export interface FleetService {
   reservation?: { cpu: number; memory: number };
   /** Plain environment values; a name that looks secret is refused (use `secrets`). @default {} */
   environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * Plain variables set to another fleet service's public URL (the load balancer's `http(s)://`
+   * address and the service's route), variable → service name; that service must have public
+   * routes. For a job, which `aws ecs run-task` starts outside Service Connect. @default {}
+   */
+  publicUrlEnvironment?: Record<string, string>;
   /** Variables read from Secrets Manager at task start: name → `valueFrom` (`<arn>:<json key>::`). @default {} */
   secrets?: Record<string, pulumi.Input<string>>;
   /** Secrets Manager ARNs the task's execution role may read (those behind `secrets`). @default [] */

@@ -35,6 +35,8 @@ export interface ServiceContext {
   region: pulumi.Output<string>;
   loadBalancerArnSuffix: pulumi.Output<string>;
   endpoint?: PublicEndpoint;
+  /** The public URL of every service with public routes (for `publicUrlEnvironment`). */
+  publicUrls: ReadonlyMap<string, pulumi.Output<string>>;
   listeners: aws.lb.Listener[];
   /** The cluster's capacity provider association: services using the provider wait for it. */
   capacityAssociation: aws.ecs.ClusterCapacityProviders;
@@ -47,7 +49,8 @@ export interface ServiceContext {
  * (its DynamoDB tables), the task definition, a Cloud Map SRV registration and a Service Connect
  * alias, the ECS service with the deployment circuit breaker, and target tracking on CPU, on
  * ALB requests per target and, for a queue consumer, on the queue's depth per running task. A
- * job gets the log group, roles and task definition only.
+ * job gets the log group, roles and task definition only: its `args` as the container's command,
+ * no port mapping and no health check (it serves no HTTP), run with `aws ecs run-task`.
  */
 export function createFleetService(
   name: string,
@@ -57,6 +60,27 @@ export function createFleetService(
   parent: pulumi.Resource,
 ): FleetServiceOutputs {
   const t = args.transform ?? {};
+  const job = service.kind === "job";
+  const fail = (problem: string): never => {
+    throw new Error(`ServiceFleet ${name}: ${service.name}: ${problem}`);
+  };
+  if (job && (service.port !== undefined || service.livenessPath || service.readinessPath))
+    fail("a job serves no HTTP: give it no port, livenessPath or readinessPath");
+  if (!job && (service.port === undefined || !service.livenessPath || !service.readinessPath))
+    fail(`a ${service.kind} needs port, livenessPath and readinessPath`);
+  if (!job && service.args) fail("args are a job's (a service or worker runs its image's entrypoint)");
+  const publicUrlEnvironment = Object.entries(service.publicUrlEnvironment ?? {}).map(
+    ([variable, target]): [string, pulumi.Output<string>] => [
+      variable,
+      ctx.publicUrls.get(target) ??
+        fail(
+          `publicUrlEnvironment.${variable}: ${target} has no public URL (no public routes in this fleet)`,
+        ),
+    ],
+  );
+  for (const [variable] of publicUrlEnvironment)
+    if (variable in (service.environment ?? {}))
+      fail(`${variable} is in both environment and publicUrlEnvironment`);
   const tags = nameTags(service.name, { ...args.tags, service: service.name, system: service.system });
   const id = `${name}-${service.name}`;
   const prefix = args.namePrefix ?? name;
@@ -139,7 +163,7 @@ export function createFleetService(
   const containerDefinitions = pulumi
     .all([
       service.image,
-      service.environment ?? {},
+      pulumi.all({ ...service.environment, ...Object.fromEntries(publicUrlEnvironment) }),
       service.secrets ?? {},
       init?.environment ?? {},
       init?.secrets ?? {},
@@ -153,6 +177,7 @@ export function createFleetService(
           image,
           port: service.port,
           livenessPath: service.livenessPath,
+          command: job && service.args?.length ? service.args : undefined,
           cpu: service.cpu,
           memory: service.memory,
           reservation: service.reservation,
@@ -200,7 +225,7 @@ export function createFleetService(
       { parent },
     ),
   );
-  if (service.kind === "job") {
+  if (job) {
     return {
       name: service.name,
       system: service.system,
@@ -209,6 +234,7 @@ export function createFleetService(
       taskDefinitionArn: taskDefinition.arn,
     };
   }
+  const port = service.port ?? fail("has no port");
 
   const discovery = new aws.servicediscovery.Service(
     ...transform(
@@ -250,7 +276,7 @@ export function createFleetService(
               {
                 targetGroupArn: publicEndpoint.targetGroup.arn,
                 containerName: service.name,
-                containerPort: service.port,
+                containerPort: port,
               },
             ]
           : undefined,
@@ -258,7 +284,7 @@ export function createFleetService(
         serviceRegistries: {
           registryArn: discovery.arn,
           containerName: service.name,
-          containerPort: service.port,
+          containerPort: port,
         },
         serviceConnectConfiguration: {
           enabled: true,
@@ -267,7 +293,7 @@ export function createFleetService(
             {
               portName: "http",
               discoveryName: service.name,
-              clientAlias: [{ port: service.port, dnsName: `${service.name}.${ctx.namespaceName}` }],
+              clientAlias: [{ port, dnsName: `${service.name}.${ctx.namespaceName}` }],
             },
           ],
           logConfiguration: {

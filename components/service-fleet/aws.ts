@@ -51,6 +51,7 @@ export class AwsServiceFleet extends pulumi.ComponentResource {
       ),
     );
     const region = aws.getRegionOutput({}, { parent: this }).region;
+    const publicUrls = new Map([...endpoints].map(([service, endpoint]) => [service, endpoint.url]));
     this.services = {};
     for (const service of args.services) {
       this.services[service.name] = createFleetService(
@@ -65,6 +66,7 @@ export class AwsServiceFleet extends pulumi.ComponentResource {
           region,
           loadBalancerArnSuffix: loadBalancer.arnSuffix,
           endpoint: endpoints.get(service.name),
+          publicUrls,
           listeners,
           capacityAssociation: association,
           brokerName: args.brokerName,

@@ -17,8 +17,14 @@ export function looksSecret(variable: string): boolean {
 export interface ContainerInput {
   name: string;
   image: string;
-  port: number;
-  livenessPath: string;
+  /**
+   * The HTTP port of a service or worker: a named port mapping, and a health check on
+   * `livenessPath`. A job has none (it serves no HTTP): no port mapping, no health check.
+   */
+  port?: number;
+  livenessPath?: string;
+  /** The container's command (arguments after the image's entrypoint). @default the image's */
+  command?: string[];
   cpu: number;
   memory: number;
   /** Reserved on the instance; defaults to the limits. */
@@ -97,8 +103,8 @@ export function cpuUnits(millicores: number): number {
 
 /**
  * The container definition: non-root, read-only root filesystem (with a writable /tmp volume),
- * every Linux capability dropped, secrets by reference, logs to CloudWatch, a liveness health
- * check, and a named port for service discovery and Service Connect.
+ * every Linux capability dropped, secrets by reference, logs to CloudWatch, and (a service or
+ * worker) a liveness health check and a named port for service discovery and Service Connect.
  */
 export function containerDefinition(c: ContainerInput): Record<string, unknown> {
   for (const variable of Object.keys(c.environment)) {
@@ -109,6 +115,10 @@ export function containerDefinition(c: ContainerInput): Record<string, unknown> 
     if (variable in c.secrets)
       throw new Error(`ServiceFleet: ${c.name}: ${variable} is both plain and secret`);
   }
+  if (c.port !== undefined && !c.livenessPath?.startsWith("/"))
+    throw new Error(
+      `ServiceFleet: ${c.name}: a container with a port needs a livenessPath for its health check`,
+    );
   const sorted = (record: Record<string, string>) =>
     Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
   return {
@@ -122,9 +132,14 @@ export function containerDefinition(c: ContainerInput): Record<string, unknown> 
     readonlyRootFilesystem: true,
     privileged: false,
     linuxParameters: { initProcessEnabled: true, capabilities: { drop: ["ALL"] } },
-    portMappings: [
-      { name: "http", containerPort: c.port, hostPort: 0, protocol: "tcp", appProtocol: "http" },
-    ],
+    ...(c.command ? { command: c.command } : {}),
+    ...(c.port !== undefined
+      ? {
+          portMappings: [
+            { name: "http", containerPort: c.port, hostPort: 0, protocol: "tcp", appProtocol: "http" },
+          ],
+        }
+      : {}),
     environment: sorted(c.environment).map(([name, value]) => ({ name, value })),
     secrets: sorted(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     mountPoints: [
@@ -133,18 +148,22 @@ export function containerDefinition(c: ContainerInput): Record<string, unknown> 
         ? [{ sourceVolume: "rds-ca", containerPath: RDS_CA_CONTAINER_DIR, readOnly: true }]
         : []),
     ],
-    healthCheck: {
-      command: [
-        "CMD",
-        "node",
-        "-e",
-        `fetch('http://127.0.0.1:${c.port}${c.livenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
-      ],
-      interval: 15,
-      timeout: 5,
-      retries: 3,
-      startPeriod: 30,
-    },
+    ...(c.port !== undefined
+      ? {
+          healthCheck: {
+            command: [
+              "CMD",
+              "node",
+              "-e",
+              `fetch('http://127.0.0.1:${c.port}${c.livenessPath}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+            ],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 30,
+          },
+        }
+      : {}),
     ...(c.waitFor ? { dependsOn: [{ containerName: c.waitFor, condition: "SUCCESS" }] } : {}),
     stopTimeout: 30,
     ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],

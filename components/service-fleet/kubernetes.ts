@@ -27,11 +27,18 @@ export const SERVICE_USER = 1000;
 export interface KubernetesFleetService
   extends Omit<
     FleetService,
-    "environment" | "secrets" | "secretArns" | "dynamoTableArns" | "mountRdsCaBundle" | "initContainer"
+    | "environment"
+    | "publicUrlEnvironment"
+    | "secrets"
+    | "secretArns"
+    | "dynamoTableArns"
+    | "mountRdsCaBundle"
+    | "initContainer"
   > {
   /** Container environment: plain values and `secretKeyRef`s (resolveKubernetesEnv). */
   env: KubernetesEnvVar[];
-  metricsPath: string;
+  /** Where Prometheus scrapes a service or worker; none for a job. */
+  metricsPath?: string;
   /** Catalog services this one calls (egress to them, ingress on them). @default [] */
   calls?: string[];
   /** Data stores and brokers it connects to: their app names and ports (egress). @default [] */
@@ -76,8 +83,9 @@ export interface KubernetesFleetServiceOutputs {
  * behaviour, a PodDisruptionBudget within the HPA's floor, a NetworkPolicy admitting only its
  * callers, Prometheus and (public services) the ingress controller, with egress only to DNS, its
  * callees and its data stores; public services an Ingress. A job gets a suspended CronJob to run
- * on demand (`kubectl create job --from=cronjob/<name>`). The namespace's default-deny policy is
- * the platform's.
+ * on demand (`kubectl create job --from=cronjob/<name>`): its container runs with the job's `args`,
+ * without ports or probes (a job serves no HTTP), and its NetworkPolicy admits nothing in. The
+ * namespace's default-deny policy is the platform's.
  *
  * Cost: the pods' requests on your nodes; one load balancer for the ingress controller (not here).
  */
@@ -109,29 +117,37 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
       const account = new k8s.core.v1.ServiceAccount(
         ...transform(t.serviceAccount, s.name, { metadata, automountServiceAccountToken: false }, parent),
       );
+      // A service or worker serves HTTP: a named port and probes on it. A job serves nothing: it
+      // runs its args to completion (probes on a port nobody listens on would kill it).
+      const serving: Partial<k8s.types.input.core.v1.Container> =
+        s.kind === "job"
+          ? { args: s.args?.length ? s.args : undefined }
+          : {
+              ports: [{ name: HTTP_PORT_NAME, containerPort: s.port!, protocol: "TCP" }],
+              startupProbe: {
+                httpGet: { path: s.livenessPath!, port: HTTP_PORT_NAME },
+                periodSeconds: 2,
+                failureThreshold: 30,
+              },
+              livenessProbe: {
+                httpGet: { path: s.livenessPath!, port: HTTP_PORT_NAME },
+                periodSeconds: 10,
+                timeoutSeconds: 2,
+                failureThreshold: 3,
+              },
+              readinessProbe: {
+                httpGet: { path: s.readinessPath!, port: HTTP_PORT_NAME },
+                periodSeconds: 5,
+                timeoutSeconds: 2,
+                failureThreshold: 2,
+              },
+            };
       const container: k8s.types.input.core.v1.Container = {
         name: s.name,
         image: s.image,
         imagePullPolicy: "IfNotPresent",
-        ports: [{ name: HTTP_PORT_NAME, containerPort: s.port, protocol: "TCP" }],
+        ...serving,
         env: s.env,
-        startupProbe: {
-          httpGet: { path: s.livenessPath, port: HTTP_PORT_NAME },
-          periodSeconds: 2,
-          failureThreshold: 30,
-        },
-        livenessProbe: {
-          httpGet: { path: s.livenessPath, port: HTTP_PORT_NAME },
-          periodSeconds: 10,
-          timeoutSeconds: 2,
-          failureThreshold: 3,
-        },
-        readinessProbe: {
-          httpGet: { path: s.readinessPath, port: HTTP_PORT_NAME },
-          periodSeconds: 5,
-          timeoutSeconds: 2,
-          failureThreshold: 2,
-        },
         resources: resourcesOf({ cpu: s.cpu, memory: s.memory }, s.reservation),
         securityContext: restrictedContainerSecurity(SERVICE_USER),
         volumeMounts: mounts,
@@ -149,7 +165,7 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
       const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [DNS_EGRESS];
       for (const callee of s.calls ?? []) {
         const target = args.services.find((x) => x.name === callee)!;
-        egress.push({ to: [podsOf(callee)], ports: [{ protocol: "TCP", port: target.port }] });
+        egress.push({ to: [podsOf(callee)], ports: [{ protocol: "TCP", port: target.port! }] });
       }
       for (const d of s.dependencies ?? [])
         egress.push({ to: [podsOf(d.app)], ports: [{ protocol: "TCP", port: d.port }] });
@@ -193,6 +209,7 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
         continue;
       }
 
+      const port = s.port!;
       const deployment = new k8s.apps.v1.Deployment(
         ...transform(
           t.deployment,
@@ -232,7 +249,7 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
             spec: {
               type: "ClusterIP",
               selector: selectorOf(s.name),
-              ports: [{ name: HTTP_PORT_NAME, port: s.port, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
+              ports: [{ name: HTTP_PORT_NAME, port, targetPort: HTTP_PORT_NAME, protocol: "TCP" }],
             },
           },
           parent,
@@ -281,7 +298,7 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
         s.name,
         namespace,
         labels,
-        [{ from, ports: [{ protocol: "TCP", port: s.port }] }],
+        [{ from, ports: [{ protocol: "TCP", port }] }],
         egress,
         t.networkPolicy,
       );
@@ -322,7 +339,7 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
         name: s.name,
         system: s.system,
         kind: s.kind,
-        internalUrl: `http://${s.name}.${namespace}.svc.cluster.local:${s.port}`,
+        internalUrl: `http://${s.name}.${namespace}.svc.cluster.local:${port}`,
         publicPath: route?.urlPath,
       };
     }
@@ -358,11 +375,29 @@ export class KubernetesServiceFleet extends pulumi.ComponentResource {
 
 export function validateKubernetesFleetArgs(args: KubernetesServiceFleetArgs): void {
   const names = new Set(args.services.map((s) => s.name));
+  const jobs = new Set(args.services.filter((s) => s.kind === "job").map((s) => s.name));
   for (const s of args.services) {
     if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(s.name))
       throw new Error(`ServiceFleet: ${JSON.stringify(s.name)} is not a DNS label`);
-    for (const c of s.calls ?? [])
+    for (const c of s.calls ?? []) {
       if (!names.has(c)) throw new Error(`ServiceFleet: ${s.name} calls ${c}, which is not in the fleet`);
+      if (jobs.has(c)) throw new Error(`ServiceFleet: ${s.name} calls ${c}, a job (it serves nothing)`);
+    }
+    if (s.kind === "job") {
+      if (s.port !== undefined || s.livenessPath || s.readinessPath || s.metricsPath)
+        throw new Error(
+          `ServiceFleet: ${s.name} is a job: it serves no HTTP, so no port, livenessPath, readinessPath or metricsPath`,
+        );
+    } else {
+      if (s.port === undefined || !s.livenessPath || !s.readinessPath || !s.metricsPath)
+        throw new Error(
+          `ServiceFleet: ${s.name} (a ${s.kind}) needs port, livenessPath, readinessPath and metricsPath`,
+        );
+      if (s.args)
+        throw new Error(
+          `ServiceFleet: ${s.name}: args are a job's (a ${s.kind} runs its image's entrypoint)`,
+        );
+    }
     if (s.kind !== "job" && s.scaling.max < Math.max(1, s.scaling.min))
       throw new Error(`ServiceFleet: ${s.name} scaling.max ${s.scaling.max} is below its min`);
     const image = typeof s.image === "string" ? s.image : undefined;

@@ -1,4 +1,4 @@
-import type { Catalog, ServiceSpec } from "../../catalog/types";
+import type { Catalog, ServingSpec } from "../../catalog/types";
 import type { ActiveMq, Dynalite, MariaDb, Redis } from "../deps";
 import type { RunnerConfig } from "./config";
 
@@ -16,7 +16,7 @@ export interface LocalSystemContext {
   /** The catalog being run. */
   catalog: Catalog;
   /** The services started (kind service or worker). */
-  services: readonly ServiceSpec[];
+  services: readonly ServingSpec[];
   dependencies: RunningDependencies;
   /** Base URLs of everything started so far, as written to endpoints.json. */
   endpoints: Record<string, string>;

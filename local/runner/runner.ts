@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Catalog } from "../../catalog/types";
+import { type Catalog, isServing } from "../../catalog/types";
 import { validateCatalog } from "../../catalog/validate";
 import { waitUntil } from "../deps";
 import { acceptsTcp, answers200 } from "../deps/probes";
@@ -91,7 +91,7 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
   const catalog = options.catalog ?? loadCatalog(config);
   const extras = options.extras ?? extraProcesses;
   const hooks = options.hooks ?? serviceHooks;
-  const services = catalog.filter((s) => s.kind !== "job");
+  const services = catalog.filter(isServing);
   const needed = DEPENDENCY_ORDER.filter((d) => services.some((s) => s.uses[d] !== undefined));
   mkdirSync(config.stateDir, { recursive: true });
   try {
@@ -112,8 +112,9 @@ export async function startLocalSystem(options: RunnerOptions): Promise<LocalSys
   const endpoints: Record<string, string> = {};
   const resolvedEnv = new Map<string, Record<string, string>>();
   const servicePort = (name: string) => {
-    const service = catalog.find((s) => s.name === name);
-    if (!service) throw new RunnerError(`no service named ${name} in the catalog`);
+    const service = services.find((s) => s.name === name);
+    if (!service)
+      throw new RunnerError(`no service or worker named ${name} in the catalog (a job has no port)`);
     return localPort(config, service.port);
   };
   const extraPort = (extra: ExtraProcess) => {

@@ -24,8 +24,10 @@ export interface AwsEnvContext {
   secrets: Record<string, pulumi.Input<string>>;
   /** The private DNS namespace services are discovered in. */
   discoveryNamespace: string;
-  /** Container port of every catalog service. */
+  /** Container port of every catalog service or worker. */
   ports: Record<string, number>;
+  /** The services with public routes: what a job (outside Service Connect) can reach. @default none */
+  publicServices?: readonly string[];
 }
 
 export interface ResolvedEnv {
@@ -37,10 +39,16 @@ export interface ResolvedEnv {
   secretArns: pulumi.Input<string>[];
   /** Whether the service verifies MySQL's TLS certificate against the RDS CA bundle. */
   needsRdsCaBundle: boolean;
+  /**
+   * A job's variables that take another service's public URL (variable → service): the fleet
+   * fills them in from its load balancer (`FleetService.publicUrlEnvironment`).
+   */
+  publicUrls: Record<string, string>;
 }
 
 type Resolution =
   | { plain: pulumi.Input<string> }
+  | { publicUrlOf: string }
   | { secret: pulumi.Input<string>; arn: pulumi.Input<string> }
   | { unset: true };
 
@@ -49,15 +57,25 @@ type Resolution =
  * and `{from: "secret"}` always by reference to Secrets Manager (`<arn>:password::`), never by value.
  * `dynamodb.endpoint` is left unset (the SDK then uses the regional endpoint); `service.url` is the
  * Service Connect alias `http://<service>.<namespace>:<port>`, `service.srv` the Cloud Map SRV name.
+ * A job is started with `aws ecs run-task`, outside Service Connect: its `service.url` is the
+ * service's public URL through the load balancer (`http(s)://<alb or host><route>`, filled in by
+ * the fleet), and the service must have public routes.
  */
 export function resolveAwsEnv(spec: ServiceSpec, ctx: AwsEnvContext): ResolvedEnv {
-  const resolved: ResolvedEnv = { environment: {}, secrets: {}, secretArns: [], needsRdsCaBundle: false };
+  const resolved: ResolvedEnv = {
+    environment: {},
+    secrets: {},
+    secretArns: [],
+    needsRdsCaBundle: false,
+    publicUrls: {},
+  };
   for (const [variable, source] of Object.entries(spec.env)) {
     const at = `${spec.name}.env.${variable}`;
     const r = resolveSource(source, spec, ctx, at);
     if (isSecretSource(source) && !("secret" in r))
       throw new Error(`${at}: a secret must resolve to a reference`);
     if ("plain" in r) resolved.environment[variable] = r.plain;
+    else if ("publicUrlOf" in r) resolved.publicUrls[variable] = r.publicUrlOf;
     else if ("secret" in r) {
       resolved.secrets[variable] = r.secret;
       resolved.secretArns.push(r.arn);
@@ -82,7 +100,7 @@ function resolveSource(source: EnvSource, spec: ServiceSpec, ctx: AwsEnvContext,
     case "platform":
       switch (source.field) {
         case "port":
-          return { plain: String(spec.port) };
+          return { plain: String(need(spec.port, "port for a job")) };
         case "logLevel":
           return { plain: ctx.logLevel };
         case "environment":
@@ -138,6 +156,13 @@ function resolveSource(source: EnvSource, spec: ServiceSpec, ctx: AwsEnvContext,
     case "dynamodb":
       return source.field === "region" ? { plain: ctx.region } : { unset: true };
     case "service": {
+      if (spec.kind === "job" && source.field === "url") {
+        if (!ctx.publicServices?.includes(source.service))
+          throw new Error(
+            `${at}: a job runs outside Service Connect (aws ecs run-task) and reaches a service only through the load balancer, but ${source.service} has no public routes`,
+          );
+        return { publicUrlOf: source.service };
+      }
       const port = need(ctx.ports[source.service], `service ${source.service}`);
       return source.field === "url"
         ? { plain: `http://${source.service}.${ctx.discoveryNamespace}:${port}` }

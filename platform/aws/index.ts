@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { isServing } from "../../catalog/types";
 import { AwsBackupPlan } from "../../components/backup-plan/aws";
 import { AwsDataStore } from "../../components/data-store/aws";
 import { AwsImageRepository } from "../../components/image-repository/aws";
@@ -209,7 +210,8 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
 
   const region = aws.getRegionOutput({}, opts).region;
   const discoveryNamespace = `${stack}.battle-ready.internal`;
-  const ports = Object.fromEntries(catalog.map((s) => [s.name, s.port]));
+  const ports = Object.fromEntries(catalog.filter(isServing).map((s) => [s.name, s.port]));
+  const publicServices = catalog.filter((s) => s.publicRoutes.length > 0).map((s) => s.name);
   const tableArns = (names: string[]) => names.map((n) => dynamodb!.tables[n]!.arn);
   const services: FleetService[] = catalog.map((s) => {
     const account = mysqlAccount(s.name);
@@ -224,6 +226,7 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       secrets: Object.fromEntries(needs.secrets.map((name) => [name, appSecrets!.secret(name).arn])),
       discoveryNamespace,
       ports,
+      publicServices,
     });
     const bounds = s.kind === "job" ? { min: 0, max: 1 } : taskBounds(s.scaling, config.tasks);
     return {
@@ -232,14 +235,16 @@ export function deployAws({ config, catalog, stack, repoRoot }: RealizationConte
       kind: s.kind,
       image: images[s.name]!,
       port: s.port,
-      readinessPath: s.health.readiness,
-      livenessPath: s.health.liveness,
+      readinessPath: s.health?.readiness,
+      livenessPath: s.health?.liveness,
+      args: s.args,
       publicRoutes: s.publicRoutes,
       ingressPrefix: s.ingressPrefix,
       cpu: s.resources.cpu,
       memory: s.resources.memory,
       reservation: reservation(s.resources, config.tasks.reservationPercent),
       environment: env.environment,
+      publicUrlEnvironment: env.publicUrls,
       secrets: env.secrets,
       dynamoTableArns: tableArns((s.uses.dynamodb?.tables ?? []).map((t) => t.name)),
       mountRdsCaBundle: env.needsRdsCaBundle,

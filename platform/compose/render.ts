@@ -78,8 +78,11 @@ function serviceEntry(spec: ServiceSpec, catalog: Catalog): Record<string, unkno
   return {
     build: { context: ".", dockerfile: `${appDir}/Dockerfile` },
     image: `battle-ready/${spec.name}:dev`,
-    ...(spec.kind === "job" ? { profiles: ["jobs"] } : {}),
-    ...(spec.publicRoutes.length > 0 || spec.kind !== "job" ? { ports: [`${spec.port}:${spec.port}`] } : {}),
+    // A job runs with its catalog args (`docker compose run` arguments replace them) and no port.
+    ...(spec.kind === "job"
+      ? { profiles: ["jobs"], ...(spec.args?.length ? { command: spec.args } : {}) }
+      : {}),
+    ...(spec.kind !== "job" ? { ports: [`${spec.port}:${spec.port}`] } : {}),
     environment,
     ...(spec.uses.mysql?.tls ? { volumes: [`${TLS_DIR}:/run/tls:ro`] } : {}),
     ...(dependsOn.length > 0 ? { depends_on: dependsOn } : {}),

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSpec } from "../../catalog/types";
+import { isServing, type ServiceSpec } from "../../catalog/types";
 import { KubernetesDataStore } from "../../components/data-store/kubernetes";
 import { DYNAMODB_PORT } from "../../components/data-store/kubernetes-dynamodb";
 import { MYSQL_PORT } from "../../components/data-store/kubernetes-mysql";
@@ -174,7 +174,7 @@ export function deployKubernetes({
       secretAccessKey: dynamodb.dynamodb.secretAccessKey,
     },
     secrets: Object.fromEntries(needs.secrets.map((n) => [n, appSecrets!.secret(n)])),
-    ports: Object.fromEntries(catalog.map((s) => [s.name, s.port])),
+    ports: Object.fromEntries(catalog.filter(isServing).map((s) => [s.name, s.port])),
   };
   const tag = config.images.tag ?? contentTag(repoRoot, IMAGE_SOURCES);
   const services: KubernetesFleetService[] = catalog.map((s) => {
@@ -186,9 +186,10 @@ export function deployKubernetes({
       kind: s.kind,
       image: serviceImage(kc.imageRegistry, s.name, tag),
       port: s.port,
-      readinessPath: s.health.readiness,
-      livenessPath: s.health.liveness,
+      readinessPath: s.health?.readiness,
+      livenessPath: s.health?.liveness,
       metricsPath: s.metricsPath,
+      args: s.args,
       publicRoutes: s.publicRoutes,
       ingressPrefix: s.ingressPrefix,
       cpu: s.resources.cpu,
@@ -251,7 +252,7 @@ export function deployKubernetes({
       namespace: kc.monitoringNamespace,
       appNamespace: ns,
       services: catalog
-        .filter((s) => s.kind !== "job")
+        .filter(isServing)
         .map((s) => ({ name: s.name, system: s.system, metricsPath: s.metricsPath })),
       exporters,
       mysql: mysql ? { claim: "data-mysql-0", backupCronJob: "mysql-backup" } : undefined,

@@ -52,7 +52,17 @@ const worker = service({
   port: 8102,
   scaling: { min: 1, max: 2, cpuTarget: 70 },
 });
-const job = service({ name: "loadgen", kind: "job", port: 8091, scaling: { min: 0, max: 1, cpuTarget: 80 } });
+const job = service({
+  name: "loadgen",
+  kind: "job",
+  port: undefined,
+  readinessPath: undefined,
+  livenessPath: undefined,
+  args: ["--allow-remote", "--mode", "rate"],
+  environment: { LOG_LEVEL: "info" },
+  publicUrlEnvironment: { TARGET: "api" },
+  scaling: { min: 0, max: 1, cpuTarget: 80 },
+});
 
 async function deploy(args: Partial<ServiceFleetArgs> = {}) {
   return runUnderMocks(() => {
@@ -150,6 +160,44 @@ describe("ServiceFleet (aws)", () => {
     const execution = single(resources, "aws:iam/role:Role", "fleet-api-execution").inputs;
     const [inline] = execution.inlinePolicies as { policy: string }[];
     assert.deepEqual(JSON.parse(inline!.policy).Statement[0].Resource, [SECRET_ARN]);
+  });
+
+  it("a job: its args as the command, no port mapping or health check, the callee's public URL", async () => {
+    for (const [args, scheme] of [
+      [{}, "http"],
+      [{ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" }, "https"],
+    ] as const) {
+      const { resources } = await deploy(args);
+      const task = single(resources, "aws:ecs/taskDefinition:TaskDefinition", "fleet-loadgen");
+      const c = containerOf(task);
+      assert.deepEqual(c.command, ["--allow-remote", "--mode", "rate"]);
+      assert.equal(c.portMappings, undefined, "a job serves nothing");
+      assert.equal(c.healthCheck, undefined, "a job has no health check it could pass");
+      assert.deepEqual(c.environment, [
+        { name: "LOG_LEVEL", value: "info" },
+        { name: "TARGET", value: `${scheme}://fleet-alb-123456.eu-west-1.elb.amazonaws.com/orders` },
+      ]);
+      // Services keep their port mapping and health check, and no command of their own.
+      const api = containerOf(single(resources, "aws:ecs/taskDefinition:TaskDefinition", "fleet-api"));
+      assert.equal((api.portMappings as { containerPort: number }[])[0]!.containerPort, 8000);
+      assert.ok(api.healthCheck);
+      assert.equal(api.command, undefined);
+    }
+  });
+
+  it("refuses a job with a port, a service without one, and a public URL of a service without routes", async () => {
+    const refused = async (services: FleetService[], message: RegExp) =>
+      assert.rejects(
+        runUnderMocks(() => void new AwsServiceFleet("fleet", { services, network })),
+        message,
+      );
+    await refused([api, { ...job, port: 8091 }], /loadgen: a job serves no HTTP/);
+    await refused([{ ...worker, port: undefined }], /worker: a worker needs port, livenessPath/);
+    await refused([api, { ...worker, args: ["--x"] }], /worker: args are a job's/);
+    await refused(
+      [api, worker, { ...job, publicUrlEnvironment: { TARGET: "worker" } }],
+      /loadgen: publicUrlEnvironment\.TARGET: worker has no public URL/,
+    );
   });
 
   it("an init container runs to completion before the service, hardened the same way", async () => {

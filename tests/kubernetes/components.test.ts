@@ -130,6 +130,82 @@ describe("kubernetes components under mocks", () => {
     };
     assert.equal(pdb.spec.maxUnavailable, 1);
   });
+
+  const worker = {
+    name: "worker",
+    system: "s",
+    kind: "worker" as const,
+    image: "battle-ready/worker:1",
+    port: 9000,
+    readinessPath: "/readyz",
+    livenessPath: "/healthz",
+    metricsPath: "/metrics",
+    cpu: 100,
+    memory: 128,
+    env: [],
+    scaling: { min: 1, max: 3, cpuTarget: 70 },
+  };
+  const loadgen = {
+    name: "loadgen",
+    system: "s",
+    kind: "job" as const,
+    image: "battle-ready/loadgen:1",
+    args: ["--allow-remote", "--json"],
+    cpu: 100,
+    memory: 128,
+    env: [{ name: "TARGET", value: "http://worker.ns.svc.cluster.local:9000" }],
+    calls: ["worker"],
+    scaling: { min: 0, max: 1, cpuTarget: 80 },
+  };
+
+  it("ServiceFleet: a job is a suspended CronJob running its args, without ports or probes, admitting nothing in", async () => {
+    const { resources } = await runUnderMocks(() => {
+      new KubernetesServiceFleet("fleet", { namespace: "ns", services: [worker, loadgen] });
+    });
+    assert.equal(ofType(resources, "kubernetes:apps/v1:Deployment").length, 1, "only the worker");
+    const cron = single(resources, "kubernetes:batch/v1:CronJob").inputs as {
+      spec: {
+        suspend: boolean;
+        jobTemplate: { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
+      };
+    };
+    assert.equal(cron.spec.suspend, true);
+    const [container] = cron.spec.jobTemplate.spec.template.spec.containers;
+    assert.deepEqual(container!.args, ["--allow-remote", "--json"]);
+    for (const field of ["ports", "startupProbe", "livenessProbe", "readinessProbe", "command"])
+      assert.equal(container![field], undefined, `a job's container has no ${field}`);
+    const policies = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const jobPolicy = policies.find((p) => p.name === "loadgen")!.inputs as {
+      spec: { ingress: unknown[]; egress: { ports?: { port: number }[] }[] };
+    };
+    assert.deepEqual(jobPolicy.spec.ingress, []);
+    assert.ok(
+      jobPolicy.spec.egress.some((e) => e.ports?.[0]?.port === 9000),
+      "egress to its callee",
+    );
+    // The worker keeps its port and probes.
+    const deployment = single(resources, "kubernetes:apps/v1:Deployment").inputs as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const [served] = deployment.spec.template.spec.containers;
+    assert.ok(served!.ports && served!.readinessProbe && served!.livenessProbe && served!.startupProbe);
+    assert.equal(served!.args, undefined);
+  });
+
+  it("ServiceFleet: refuses a job with a port or probes' paths, a worker without them, and a call to a job", async () => {
+    const refused = (services: Parameters<typeof fleetOf>[0], message: RegExp) =>
+      assert.rejects(
+        runUnderMocks(() => fleetOf(services)),
+        message,
+      );
+    const fleetOf = (services: ConstructorParameters<typeof KubernetesServiceFleet>[1]["services"]) =>
+      void new KubernetesServiceFleet("fleet", { namespace: "ns", services });
+    await refused([worker, { ...loadgen, port: 8091 }], /loadgen is a job: it serves no HTTP/);
+    await refused([worker, { ...loadgen, livenessPath: "/healthz" }], /loadgen is a job/);
+    await refused([{ ...worker, metricsPath: undefined }], /worker \(a worker\) needs port/);
+    await refused([{ ...worker, args: ["--x"] }], /worker: args are a job's/);
+    await refused([{ ...worker, calls: ["loadgen"] }, loadgen], /worker calls loadgen, a job/);
+  });
 });
 
 describe("kubernetes observability: Alertmanager routing", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { catalog, isSecretSource, serviceNamed } from "../../catalog";
+import { catalog, isSecretSource, isServing, serviceNamed } from "../../catalog";
 import {
   type KubernetesEnvContext,
   type KubernetesEnvVar,
@@ -39,7 +39,7 @@ const ctx: KubernetesEnvContext = {
     "buffs-dashboard-token": { name: "buffs-dashboard-token", key: "password" },
     "oversupply-callback-secret": { name: "oversupply-callback-secret", key: "password" },
   },
-  ports: Object.fromEntries(catalog.map((s) => [s.name, s.port])),
+  ports: Object.fromEntries(catalog.filter(isServing).map((s) => [s.name, s.port])),
 };
 
 const byName = (env: KubernetesEnvVar[]) => Object.fromEntries(env.map((e) => [e.name, e]));

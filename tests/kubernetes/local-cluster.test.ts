@@ -111,10 +111,18 @@ describe("local-cluster stack (kubernetes realization)", function () {
     }
   });
 
-  it("runs the load generator job only on demand", () => {
+  it("runs the load generator job only on demand, with its catalog args, without ports or probes", () => {
     const tgibf = named(kind(manifests, "CronJob"), "tgibf")!;
     assert.equal(tgibf.spec.suspend, true);
     assert.equal(named(kind(manifests, "Deployment"), "tgibf"), undefined);
+    const [container] = tgibf.spec.jobTemplate.spec.template.spec.containers;
+    assert.deepEqual(container.args, catalog.find((s) => s.name === "tgibf")!.args);
+    assert.ok(container.args.includes("--allow-remote"), "its in-cluster target is not loopback");
+    for (const field of ["ports", "startupProbe", "livenessProbe", "readinessProbe"])
+      assert.equal(container[field], undefined, `no ${field}: a job serves no HTTP`);
+    const webhook = container.env.find((e: Obj) => e.name === "WEBHOOK");
+    assert.match(webhook.value, /^http:\/\/call-webhook\.battle-ready\.svc(\.cluster\.local)?:8090$/);
+    assert.equal(tgibf.spec.jobTemplate.spec.template.spec.restartPolicy, "Never");
   });
 
   it("network policies follow the catalog: callers in, callees and dependencies out, DNS always", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { catalog } from "../../catalog";
+import { catalog, isServing } from "../../catalog";
 import type { ActiveMq, Redis } from "../../local/deps";
 import { localPort, runnerConfig } from "../../local/runner/config";
 import type { LocalSystemContext, RunningDependencies } from "../../local/runner/context";
@@ -12,7 +12,7 @@ import { extraProcesses } from "../../local/runner/extras";
 import { monitoringOff } from "../../ops/local-extras";
 
 function contextFor(
-  services = catalog.filter((s) => s.kind !== "job"),
+  services = catalog.filter(isServing),
   dependencies: RunningDependencies = {},
 ): LocalSystemContext {
   const config = runnerConfig({
@@ -25,7 +25,7 @@ function contextFor(
     services,
     dependencies,
     endpoints: {},
-    servicePort: (name) => localPort(config, catalog.find((s) => s.name === name)!.port),
+    servicePort: (name) => localPort(config, catalog.filter(isServing).find((s) => s.name === name)!.port),
     serviceEnv: () => ({}),
     log: () => {},
   };
@@ -59,7 +59,7 @@ describe("npm start's monitoring extras (local/runner/extras.ts)", () => {
   });
 
   it("skips an exporter whose dependency no service uses, decided from the catalog before dependencies start", () => {
-    const todoOnly = contextFor(catalog.filter((s) => s.name === "todo"));
+    const todoOnly = contextFor(catalog.filter(isServing).filter((s) => s.name === "todo"));
     const skip = (name: string, context: LocalSystemContext) =>
       extraProcesses.find((e) => e.name === name)?.skip?.(context);
     assert.equal(skip("redis-exporter", todoOnly), "no service uses redis");

@@ -132,6 +132,38 @@ describe("AWS env resolution", () => {
     assert.deepEqual(env.secrets, {});
   });
 
+  it("gives a job (run outside Service Connect) its callee's public URL, filled in by the fleet", () => {
+    const job: ServiceSpec = {
+      name: "loadgen",
+      system: "demo",
+      kind: "job",
+      description: "a test job",
+      entry: "apps/loadgen/src/main.ts",
+      args: ["--allow-remote"],
+      publicRoutes: [],
+      env: {
+        TARGET: { from: "service", service: "api", field: "url" },
+        LOG_LEVEL: { from: "platform", field: "logLevel" },
+      },
+      uses: {},
+      calls: ["api"],
+      scaling: { min: 0, max: 1, cpuTarget: 80 },
+      resources: { cpu: 256, memory: 256 },
+    };
+    const env = resolveAwsEnv(job, { ...ctx, publicServices: ["api"] });
+    assert.deepEqual(env.publicUrls, { TARGET: "api" });
+    assert.deepEqual(env.environment, { LOG_LEVEL: "info" });
+    assert.throws(
+      () => resolveAwsEnv(job, ctx),
+      /loadgen\.env\.TARGET: a job runs outside Service Connect .* api has no public routes/,
+    );
+    // A service still gets the Service Connect alias.
+    assert.deepEqual(
+      resolveAwsEnv(spec({ W: { from: "service", service: "worker", field: "url" } }), ctx).publicUrls,
+      {},
+    );
+  });
+
   it("points tlsCa at the RDS CA bundle the task mounts", () => {
     const env = resolveAwsEnv(
       spec({ CA: { from: "mysql", field: "tlsCa" } }, { mysql: { database: "d", tls: true } }),

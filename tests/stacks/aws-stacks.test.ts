@@ -271,6 +271,30 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
         );
       });
 
+      it("runs each job with its catalog args, no port or health check, aimed at its callee's public URL", () => {
+        const outputs = run(stack).outputs as { serviceUrls: Record<string, string> };
+        const scheme = stack === "dev" ? "http" : "https";
+        const jobs = catalog.filter((s) => s.kind === "job");
+        assert.ok(jobs.some((s) => s.name === "tgibf"));
+        for (const job of jobs) {
+          const task = single(
+            run(stack).resources,
+            "aws:ecs/taskDefinition:TaskDefinition",
+            `fleet-${job.name}`,
+          );
+          const [c] = JSON.parse(String(task.inputs.containerDefinitions)) as Record<string, unknown>[];
+          assert.deepEqual(c!.command, job.args, `${job.name} runs with its catalog args`);
+          assert.equal(c!.portMappings, undefined, `${job.name} maps no port`);
+          assert.equal(c!.healthCheck, undefined, `${job.name} has no health check`);
+          assert.equal(task.inputs.networkMode, "bridge", "run-task needs no --network-configuration");
+        }
+        const tgibf = containers(run(stack)).find((c) => c.name === "tgibf")!;
+        const webhook = tgibf.environment.find((e) => e.name === "WEBHOOK")?.value;
+        // Not the Service Connect alias (run-task is outside Service Connect): the ALB and the route.
+        assert.equal(webhook, outputs.serviceUrls["call-webhook"]);
+        assert.match(String(webhook), new RegExp(`^${scheme}://[^/]+\\.elb\\.amazonaws\\.com/webhook$`));
+      });
+
       it("wires every alarm to the alert topic", () => {
         const topic = single(run(stack).resources, "aws:sns/topic:Topic");
         for (const alarm of ofType(run(stack).resources, "aws:cloudwatch/metricAlarm:MetricAlarm"))

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
-import { CatalogError, catalog, repoRoot, type ServiceSpec, validateCatalog } from "../../catalog";
+import {
+  CatalogError,
+  catalog,
+  type JobSpec,
+  repoRoot,
+  type ServiceSpec,
+  type ServingSpec,
+  validateCatalog,
+} from "../../catalog";
 
-function sample(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+function sample(overrides: Partial<ServingSpec> = {}): ServiceSpec {
   return {
     name: "sample-api",
     system: "sample",
@@ -31,7 +39,7 @@ describe("service catalog", () => {
     assert.equal(validateCatalog([sample()]).length, 1);
   });
 
-  const broken: [string, Partial<ServiceSpec> | ((s: ServiceSpec) => unknown), RegExp][] = [
+  const broken: [string, Partial<ServingSpec> | ((s: ServiceSpec) => unknown), RegExp][] = [
     ["a bad name", { name: "Bad_Name" }, /Bad_Name\.name: must be 3-40 lowercase/],
     [
       "min above max",
@@ -143,6 +151,77 @@ describe("service catalog", () => {
       assert.throws(
         () => validateCatalog([entry]),
         /scaling\.queue\.destination: must be one of uses\.activemq\.destinations \(none;/,
+      );
+    });
+  });
+
+  describe("jobs", () => {
+    function job(overrides: Partial<JobSpec> = {}): JobSpec {
+      return {
+        name: "sample-job",
+        system: "sample",
+        kind: "job",
+        description: "A sample job used by the catalog tests.",
+        entry: "catalog/index.ts",
+        args: ["--allow-remote"],
+        publicRoutes: [],
+        env: { TARGET: { from: "service", service: "sample-api", field: "url" } },
+        uses: {},
+        calls: ["sample-api"],
+        scaling: { min: 0, max: 1, cpuTarget: 80 },
+        resources: { cpu: 256, memory: 256 },
+        ...overrides,
+      };
+    }
+    const loose = (fields: Record<string, unknown>) => job(fields as Partial<JobSpec>);
+
+    it("accepts a job without port, health or metrics path, with args", () => {
+      assert.equal(validateCatalog([sample(), job()]).length, 2);
+      assert.equal(validateCatalog([sample(), job({ args: undefined })]).length, 2);
+    });
+
+    it("tgibf is such a job and runs with --allow-remote", () => {
+      const tgibf = catalog.find((s) => s.name === "tgibf")!;
+      assert.equal(tgibf.kind, "job");
+      assert.equal(tgibf.port, undefined);
+      assert.equal(tgibf.health, undefined);
+      assert.equal(tgibf.metricsPath, undefined);
+      assert.ok(tgibf.args?.includes("--allow-remote"));
+    });
+
+    const bad: [string, Record<string, unknown>, RegExp][] = [
+      ["a port", { port: 8091 }, /sample-job\.port: a job serves no HTTP/],
+      [
+        "health paths",
+        { health: { liveness: "/healthz", readiness: "/readyz" } },
+        /sample-job\.health: a job serves no HTTP/,
+      ],
+      ["a metrics path", { metricsPath: "/metrics" }, /sample-job\.metricsPath: a job serves no HTTP/],
+      ["args that are not an array", { args: "--allow-remote" }, /sample-job\.args: must be an array/],
+      ["an empty argument", { args: ["--allow-remote", ""] }, /sample-job\.args\[1\]: must be a non-empty/],
+      [
+        "the platform's port in its env",
+        { env: { PORT: { from: "platform", field: "port" } } },
+        /sample-job\.env\.PORT: a job has no port/,
+      ],
+    ];
+    for (const [what, fields, message] of bad) {
+      it(`rejects a job with ${what}, naming the field`, () => {
+        assert.throws(
+          () => validateCatalog([sample(), loose(fields)]),
+          (e: unknown) => e instanceof CatalogError && message.test(e.message),
+        );
+      });
+    }
+
+    it("rejects args on a service, and a call to a job", () => {
+      assert.throws(
+        () => validateCatalog([sample({ args: ["--x"] } as unknown as Partial<ServingSpec>)]),
+        /sample-api\.args: only a job takes args/,
+      );
+      assert.throws(
+        () => validateCatalog([sample({ calls: ["sample-job"] }), job()]),
+        /sample-api\.calls: sample-job is a job, which serves nothing to call/,
       );
     });
   });

@@ -60,7 +60,8 @@ export const QUERIES = {
   activemqUp: "activemq_up",
   activemqStore: "activemq_store_percent_usage",
   dynamodbUp: "battle_ready_dynamodb_up",
-  backupAge: "time() - battle_ready_backup_last_success_timestamp_seconds",
+  // The ops exporter reports 0 for a store never backed up (so the RPO alert fires): no age then.
+  backupAge: "time() - (battle_ready_backup_last_success_timestamp_seconds > 0)",
 } as const;
 
 const by = (samples: Sample[], label: string) =>

@@ -44,6 +44,9 @@ function startScrapeTarget(port: number): Promise<Server> {
         "redis_up 1",
         "redis_memory_used_bytes 1048576",
         "battle_ready_dynamodb_up 1",
+        // MySQL backed up two hours ago; DynamoDB never (the ops exporter's 0).
+        `battle_ready_backup_last_success_timestamp_seconds{store="mysql"} ${Math.floor(Date.now() / 1000) - 7200}`,
+        'battle_ready_backup_last_success_timestamp_seconds{store="dynamodb"} 0',
         "",
       ].join("\n"),
     );
@@ -155,6 +158,14 @@ describe("status page", function () {
     );
     assert.ok(
       stores.some((s) => /Redis.*up.*1\.0 MiB used/.test(s)),
+      stores.join(" | "),
+    );
+    assert.ok(
+      stores.some((s) => /MySQL.*last backup 2\.\d h ago/.test(s)),
+      stores.join(" | "),
+    );
+    assert.ok(
+      stores.some((s) => /DynamoDB.*no backup yet/.test(s)),
       stores.join(" | "),
     );
     const screenshot = await tab.screenshot({

@@ -103,7 +103,8 @@ function schemaOf(description: TableDescription): CreateTableCommandInput {
 /**
  * A scan export of every table (a consistent read per page, not a point-in-time snapshot of the
  * whole table: on AWS, PITR and AWS Backup give that), as JSON lines: a `schema` line per table,
- * then one `item` line per item. Compressed and encrypted into `file`.
+ * then one `item` line per item. Compressed and encrypted into `file`. The fingerprint is taken
+ * from the very items written, so it describes the export exactly, writers or not.
  */
 export async function exportDynamo(
   client: DynamoDBClient,
@@ -149,6 +150,23 @@ async function writeBatch(client: DynamoDBClient, table: string, items: Item[]):
   }
 }
 
+type ExportRecord = { schema?: CreateTableCommandInput; table?: string; item?: Item };
+
+async function* exportRecords(jsonLinesFile: string): AsyncGenerator<ExportRecord> {
+  for await (const line of createInterface({ input: createReadStream(jsonLinesFile), crlfDelay: Infinity }))
+    if (line) yield JSON.parse(line) as ExportRecord;
+}
+
+/** The fingerprint of an export file's items, per table (read before anything is restored). */
+export async function exportFingerprint(jsonLinesFile: string): Promise<DynamoFingerprint> {
+  const items = new Map<string, Item[]>();
+  for await (const record of exportRecords(jsonLinesFile)) {
+    if (record.schema) items.set(record.schema.TableName!, []);
+    else if (record.item && record.table) items.get(record.table)?.push(record.item);
+  }
+  return Object.fromEntries([...items].map(([table, list]) => [table, fingerprintItems(list)]));
+}
+
 /** Recreates every table of the export (dropping the current one) and writes its items back. */
 export async function importDynamo(client: DynamoDBClient, jsonLinesFile: string): Promise<string[]> {
   const restored: string[] = [];
@@ -158,9 +176,7 @@ export async function importDynamo(client: DynamoDBClient, jsonLinesFile: string
     if (batch.length) await writeBatch(client, current, batch);
     batch = [];
   };
-  for await (const line of createInterface({ input: createReadStream(jsonLinesFile), crlfDelay: Infinity })) {
-    if (!line) continue;
-    const record = JSON.parse(line) as { schema?: CreateTableCommandInput; table?: string; item?: Item };
+  for await (const record of exportRecords(jsonLinesFile)) {
     if (record.schema) {
       await flush();
       current = record.schema.TableName!;

@@ -8,8 +8,11 @@ import { backupsIn, KEY_HELP, localSystem } from "./local-system";
 import { downloadBackup, findBackup, parseS3Uri, s3Client, s3Uri } from "./s3";
 
 const USAGE = `usage: npm run restore -- [--from <backup dir> | --s3 s3://bucket/prefix[/<backup name>]] [--only mysql|dynamodb]
-  Verifies the backup (manifest HMAC, SHA-256 and size of every file, AES-256-GCM tag) and only
-  then replaces the local data with it; checks row counts and checksums afterwards.
+  Verifies the backup (manifest HMAC, SHA-256 and size of every file, AES-256-GCM tag, then every
+  table's row count and checksum: the MySQL dump loaded into scratch databases, the DynamoDB export
+  read) and only then replaces the local data with it: MySQL tables swapped in with one atomic
+  RENAME TABLE (replayed instead when triggers, routines, events or views are involved); checks
+  row counts and checksums again afterwards.
   --from <dir>    a backup directory (default: the newest under .local/backups)
   --s3 <uri>      a backup uploaded by npm run backup -- --s3: s3://bucket/prefix/<UTC timestamp>, or
                   s3://bucket/prefix for the newest there; downloaded into a temp dir (removed
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
       dir = label = join(local.backupRoot, newest);
     }
     const started = Date.now();
-    // restoreBackup verifies the backup (verifyBackup) before it touches any data.
+    // restoreBackup verifies the backup (files and fingerprint) before it touches any data.
     const reports = await restoreBackup(
       resolve(dir),
       local.sources,
@@ -65,6 +68,12 @@ async function main(): Promise<void> {
       values.only as Store | undefined,
     );
     console.table(reports.flatMap((r) => r.tables.map((t) => ({ store: r.store, ...t }))));
+    for (const r of reports)
+      console.log(
+        r.method === "swap"
+          ? `${r.store}: verified copy swapped in atomically (RENAME TABLE)`
+          : `${r.store}: replayed into the live store${r.notes ? ` (no atomic swap: ${r.notes.join("; ")})` : ""}`,
+      );
     console.log(`restored from ${label} and verified in ${Date.now() - started} ms`);
   } finally {
     if (download) rmSync(download, { recursive: true, force: true });

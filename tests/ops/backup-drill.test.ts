@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DeleteTableCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { type Dynalite, type MariaDb, startDynalite, startMariaDb } from "../../local/deps";
+import type { Dynalite, MariaDb } from "../../local/deps";
 import { type BackupSources, createBackup, restoreBackup, verifyBackup } from "../../ops/backup/backup";
 import { dynamoClient, waitForTable } from "../../ops/backup/dynamodb";
 import { BackupIntegrityError } from "../../ops/backup/encryption";
+import { startBackupStores } from "./helpers";
 
 describe("backup and restore drill (MariaDB + dynalite)", function () {
   this.timeout(180_000);
@@ -19,18 +20,13 @@ describe("backup and restore drill (MariaDB + dynalite)", function () {
   const rows = 2500;
   const items = 300;
 
+  let stop: (() => Promise<void>) | undefined;
+
   before(async () => {
-    [mysql, dynamo] = await Promise.all([startMariaDb({}), startDynalite({})]);
-    sources = {
-      mysql: {
-        target: { host: "127.0.0.1", port: mysql.port, user: mysql.rootUser, password: mysql.rootPassword },
-        databases: ["drill"],
-      },
-      dynamodb: { endpoint: dynamo.endpoint },
-    };
+    ({ mysql, dynamo, sources, stop } = await startBackupStores(["drill"]));
   });
   after(async () => {
-    await Promise.all([mysql?.stop(), dynamo?.stop()]);
+    await stop?.();
   });
 
   it("1. writes data", async () => {

@@ -1,4 +1,13 @@
-import { freePort, ManagedProcess, waitUntil } from "../../local/deps";
+import {
+  type Dynalite,
+  freePort,
+  ManagedProcess,
+  type MariaDb,
+  startDynalite,
+  startMariaDb,
+  waitUntil,
+} from "../../local/deps";
+import type { BackupSources } from "../../ops/backup/backup";
 
 /** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
@@ -44,6 +53,27 @@ export async function prometheusQuery(
     data: { result: { metric: Record<string, string>; value: [number, string] }[] };
   };
   return body.data.result;
+}
+
+/** A MariaDB and a dynalite of the test's own, as backup sources (MySQL: `databases`). */
+export async function startBackupStores(
+  databases: string[],
+): Promise<{ mysql: MariaDb; dynamo: Dynalite; sources: BackupSources; stop(): Promise<void> }> {
+  const [mysql, dynamo] = await Promise.all([startMariaDb({}), startDynalite({})]);
+  return {
+    mysql,
+    dynamo,
+    sources: {
+      mysql: {
+        target: { host: "127.0.0.1", port: mysql.port, user: mysql.rootUser, password: mysql.rootPassword },
+        databases,
+      },
+      dynamodb: { endpoint: dynamo.endpoint },
+    },
+    stop: async () => {
+      await Promise.all([mysql.stop(), dynamo.stop()]);
+    },
+  };
 }
 
 export { freePort };

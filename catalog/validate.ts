@@ -119,6 +119,20 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       if (!(t.readCapacity >= 1 && t.writeCapacity >= 1))
         fail(`uses.dynamodb.tables[${i}]`, "read and write capacity must be ≥ 1");
     });
+    if (s.uses.mysql) {
+      // RDS runs with require_secure_transport=1 and creates every account REQUIRE SSL (as the
+      // Kubernetes and local realizations serve TLS): a MySQL user connects over verified TLS only.
+      if (s.uses.mysql.tls !== true)
+        fail(
+          "uses.mysql.tls",
+          'must be true: MySQL is reached over verified TLS only (RDS refuses plain text); set it and give the service the CA with {from: "mysql", field: "tlsCa"} and its TLS mode',
+        );
+      if (!Object.values(s.env ?? {}).some((e) => e?.from === "mysql" && e.field === "tlsCa"))
+        fail(
+          "env",
+          'a MySQL user must be given the server\'s CA: add a variable {from: "mysql", field: "tlsCa"} (and its TLS mode)',
+        );
+    }
     if (!Array.isArray(s.calls)) fail("calls", "must be an array of service names");
     for (const [variable, source] of Object.entries(s.env ?? {})) {
       if (!ENV_NAME.test(variable)) fail(`env.${variable}`, "must be an UPPER_SNAKE_CASE name");

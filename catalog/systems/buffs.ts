@@ -54,12 +54,15 @@ export const buffsServices: ServiceSpec[] = [
       DBNAME: { from: "mysql", field: "database" },
       DBUSER: { from: "mysql", field: "user" },
       DBPASS: { from: "mysql", field: "password" },
+      // TLS only, the certificate verified against the CA and matched to DBHOST (RDS refuses plain text).
+      DBTLSMODE: { from: "literal", value: "verify-identity" },
+      DBTLSCA: { from: "mysql", field: "tlsCa" },
       REDISHOSTS: { from: "redis", field: "hosts" },
       REDISPASSWORD: { from: "redis", field: "password" },
       REDISTLSENABLE: { from: "redis", field: "tls" },
     },
     uses: {
-      mysql: { database: "buffs" },
+      mysql: { database: "buffs", tls: true },
       redis: { cache: true },
       activemq: { destinations: ["/queue/buffs", "/queue/DLQ.buffs"] },
     },

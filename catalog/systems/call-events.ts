@@ -29,12 +29,15 @@ export const callEventsServices: ServiceSpec[] = [
       MYSQL_USER: { from: "mysql", field: "user" },
       MYSQL_PASSWORD: { from: "mysql", field: "password" },
       MYSQL_DATABASE: { from: "mysql", field: "database" },
+      // TLS only, the certificate verified against the CA and matched to MYSQL_HOST (RDS refuses plain text).
+      MYSQL_TLS_MODE: { from: "literal", value: "verify-identity" },
+      MYSQL_TLS_CA: { from: "mysql", field: "tlsCa" },
       MYSQL_POOL_SIZE: { from: "literal", value: "10" },
       BATCH_MAX_SIZE: { from: "literal", value: "500" },
       BATCH_MAX_IN_FLIGHT: { from: "literal", value: "2" },
       MAX_BACKLOG: { from: "literal", value: "5000" },
     },
-    uses: { mysql: { database: "call_events" } },
+    uses: { mysql: { database: "call_events", tls: true } },
     calls: [],
     // Writes are bounded by the database's commits, not by CPU: a few replicas absorb the bursts.
     scaling: { min: 2, max: 6, cpuTarget: 60, requestsPerTarget: 60_000 },

@@ -89,7 +89,9 @@ describe("kubernetes env resolution", () => {
     const resolved = resolveKubernetesEnv(serviceNamed("todo"), ctx);
     assert.equal(resolved.needsMysqlCa, true);
     assert.deepEqual(byName(resolved.env).DB_TLS_CA, { name: "DB_TLS_CA", value: "/etc/mysql-ca/ca.crt" });
-    assert.equal(resolveKubernetesEnv(serviceNamed("buffs-server"), ctx).needsMysqlCa, false);
+    // Every MySQL user verifies it (tests/kubernetes/mysql-tls.test.ts); a service without MySQL mounts nothing.
+    assert.equal(resolveKubernetesEnv(serviceNamed("buffs-server"), ctx).needsMysqlCa, true);
+    assert.equal(resolveKubernetesEnv(serviceNamed("buffs-dashboard"), ctx).needsMysqlCa, false);
   });
 
   it("never gives a secret of the catalog as a plain value", () => {

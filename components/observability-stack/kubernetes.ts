@@ -107,10 +107,13 @@ export function kubernetesRecordingRules(mysql?: { claim: string; backupCronJob?
       expr: `kubelet_volume_stats_available_bytes{${claim}} / kubelet_volume_stats_capacity_bytes{${claim}}`,
     },
   ];
+  // Until its first success the CronJob has no last-success series: its creation time stands in,
+  // so a backup that never succeeds still trips the RPO alert, one RPO after the CronJob appeared.
+  const cronJob = `cronjob="${mysql.backupCronJob}"`;
   if (mysql.backupCronJob)
     rules.push({
       record: "battle_ready_backup_last_success_timestamp_seconds",
-      expr: `kube_cronjob_status_last_successful_time{cronjob="${mysql.backupCronJob}"}`,
+      expr: `label_replace(kube_cronjob_status_last_successful_time{${cronJob}} or kube_cronjob_created{${cronJob}}, "store", "mysql", "", "")`,
     });
   return [{ name: "battle-ready-kubernetes", rules }];
 }

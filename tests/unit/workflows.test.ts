@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -77,6 +77,16 @@ describe("GitHub Actions workflows", () => {
     }
     assert.equal(load("deploy-stack.yml").permissions["id-token"], "write");
     assert.equal(load("pull-request.yml").jobs.preview.permissions["id-token"], "write");
+  });
+
+  it("each pull request's preview also posts the offline policy report, exceptions included", () => {
+    const steps = load("pull-request.yml").jobs.preview.steps as { run?: string }[];
+    const report = steps.findIndex((step) =>
+      /scripts\/plan\.ts --stack \$\{\{ matrix\.stack \}\}/.test(step.run ?? ""),
+    );
+    assert.ok(report >= 0, "a step runs scripts/plan.ts for the matrix's stack");
+    assert.match(steps[report]!.run!, /GITHUB_STEP_SUMMARY/);
+    assert.ok(existsSync(join(root, "scripts", "plan.ts")));
   });
 
   it("a job calling a reusable workflow grants every permission the called one asks for", () => {

@@ -79,6 +79,8 @@ export async function startTestWebhook(
 export interface Answer {
   status: number;
   body: Record<string, unknown>;
+  /** The body as received (for assertion messages). */
+  text: string;
   headers: Headers;
 }
 
@@ -93,6 +95,7 @@ export async function postEvent(baseUrl: string, body: unknown, init: RequestIni
   return {
     status: response.status,
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    text,
     headers: response.headers,
   };
 }

@@ -49,6 +49,11 @@ export interface DynamoTable {
   /** Read/write capacity when the stack uses provisioned mode. */
   readCapacity: number;
   writeCapacity: number;
+  /**
+   * The attribute holding an item's expiry (unix seconds): DynamoDB's TTL deletes expired items
+   * in the background (typically within two days), at no cost. Readers still treat them as absent.
+   */
+  ttlAttribute?: string;
 }
 
 /** What a service needs from each dependency. */

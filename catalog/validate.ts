@@ -118,6 +118,10 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
         fail(`uses.dynamodb.tables[${i}].name`, "is not a valid table name");
       if (!(t.readCapacity >= 1 && t.writeCapacity >= 1))
         fail(`uses.dynamodb.tables[${i}]`, "read and write capacity must be ≥ 1");
+      if (t.ttlAttribute !== undefined && !/^[A-Za-z0-9_.-]{1,255}$/.test(t.ttlAttribute))
+        fail(`uses.dynamodb.tables[${i}].ttlAttribute`, "is not a valid attribute name");
+      if (t.ttlAttribute === t.hashKey)
+        fail(`uses.dynamodb.tables[${i}].ttlAttribute`, "cannot be the hash key");
     });
     if (s.uses.mysql) {
       // RDS runs with require_secure_transport=1 and creates every account REQUIRE SSL (as the

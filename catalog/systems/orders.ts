@@ -36,7 +36,18 @@ export const ordersServices: ServiceSpec[] = [
       SRV_ENDPOINT: { from: "service", service: "order-processor", field: "srv" },
     },
     uses: {
-      dynamodb: { tables: [{ name: "orders", hashKey: "order_id", readCapacity: 5, writeCapacity: 5 }] },
+      dynamodb: {
+        tables: [
+          // expires_at: the Idempotency-Key records kept beside the orders (apps/order-api/src/idempotency.ts).
+          {
+            name: "orders",
+            hashKey: "order_id",
+            readCapacity: 5,
+            writeCapacity: 5,
+            ttlAttribute: "expires_at",
+          },
+        ],
+      },
     },
     calls: ["order-processor"],
     scaling: { min: 2, max: 6, cpuTarget: 60, requestsPerTarget: 1000 },

@@ -26,6 +26,7 @@ export function createDynamoDb(name: string, args: DynamoDbArgs, parent: pulumi.
           writeCapacity: billingMode === "PROVISIONED" ? table.writeCapacity : undefined,
           serverSideEncryption: { enabled: true },
           pointInTimeRecovery: { enabled: true },
+          ttl: table.ttlAttribute ? { attributeName: table.ttlAttribute, enabled: true } : undefined,
           deletionProtectionEnabled: args.deletionProtection ?? false,
           tags: nameTags(physicalName, args.tags),
         },

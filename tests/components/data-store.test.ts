@@ -143,6 +143,21 @@ describe("DataStore (aws)", () => {
       assert.ok(sum("writeCapacity") <= 25, `writes ${sum("writeCapacity")}`);
     });
 
+    it("turns on TTL for a table that names its expiry attribute, and only for it", async () => {
+      const { resources } = await runUnderMocks(
+        () =>
+          void new AwsDataStore("ddb", {
+            engine: "dynamodb",
+            tables: [{ ...tables[0]!, ttlAttribute: "expires_at" }, tables[1]!],
+          }),
+      );
+      const [orders, events] = ["orders", "events"].map((n) =>
+        single(resources, "aws:dynamodb/table:Table", `ddb-${n}`),
+      );
+      assert.deepEqual(orders!.inputs.ttl, { attributeName: "expires_at", enabled: true });
+      assert.equal(events!.inputs.ttl, undefined);
+    });
+
     it("on demand sets no capacity", async () => {
       const { resources } = await runUnderMocks(
         () => void new AwsDataStore("ddb", { engine: "dynamodb", tables, billingMode: "PAY_PER_REQUEST" }),

@@ -69,6 +69,19 @@ describe("service catalog", () => {
       /sample-api\.env\.port/,
     ],
     [
+      "a TTL on the hash key",
+      {
+        uses: {
+          dynamodb: {
+            tables: [
+              { name: "things", hashKey: "id", readCapacity: 1, writeCapacity: 1, ttlAttribute: "id" },
+            ],
+          },
+        },
+      },
+      /sample-api\.uses\.dynamodb\.tables\[0\]\.ttlAttribute: cannot be the hash key/,
+    ],
+    [
       "a missing entry file",
       { entry: "apps/nowhere/main.ts" },
       /sample-api\.entry: file apps\/nowhere\/main\.ts does not exist/,

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { catalog } from "../../catalog";
 import { isSecretSource } from "../../catalog/types";
-import { looksSecret } from "../../components/service-fleet/container";
+import { looksSecret, RDS_CA_BUNDLE_PATH } from "../../components/service-fleet/container";
 import { mysqlUserName } from "../../platform/aws/database-init";
+import { MYSQL_TLS_VARIABLES } from "../harness/mysql-tls-services";
 import {
   evaluateStack,
   type MockRun,
@@ -209,6 +210,33 @@ describe("AWS stacks: index.ts evaluated from each real Pulumi.<stack>.yaml", ()
           const text = JSON.stringify(role.inputs.inlinePolicies ?? []);
           for (const arn of [masterArn, ...accountArns])
             assert.ok(!text.includes(arn), `${s.name} cannot read ${arn}`);
+        }
+      });
+
+      it("connects every MySQL service over verified TLS: its mode, the RDS CA bundle path, the bundle mounted", () => {
+        const tasks = ofType(run(stack).resources, "aws:ecs/taskDefinition:TaskDefinition");
+        const mysqlServices = catalog.filter((s) => s.uses.mysql).map((s) => s.name);
+        assert.deepEqual(mysqlServices.sort(), Object.keys(MYSQL_TLS_VARIABLES).sort());
+        for (const [service, [modeVariable, caVariable]] of Object.entries(MYSQL_TLS_VARIABLES)) {
+          const task = tasks.find((t) => t.name === `fleet-${service}`);
+          assert.ok(task, `${service} has a task definition`);
+          const [main] = JSON.parse(String(task.inputs.containerDefinitions)) as {
+            environment: { name: string; value: string }[];
+            mountPoints: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
+          }[];
+          const env = Object.fromEntries(main!.environment.map((e) => [e.name, e.value]));
+          assert.match(env[modeVariable] ?? "", /^verify-(identity|ca)$/, `${service}.${modeVariable}`);
+          assert.equal(env[caVariable], RDS_CA_BUNDLE_PATH, `${service}.${caVariable}`);
+          assert.deepEqual(
+            main!.mountPoints.find((m) => m.sourceVolume === "rds-ca"),
+            { sourceVolume: "rds-ca", containerPath: "/etc/rds-ca", readOnly: true },
+            `${service} mounts the RDS CA bundle`,
+          );
+          const volumes = task.inputs.volumes as { name: string; hostPath?: string }[];
+          assert.ok(
+            volumes.some((v) => v.name === "rds-ca" && v.hostPath === "/opt/battle-ready/rds-ca"),
+            `${service}'s task has the instance's RDS CA directory`,
+          );
         }
       });
 

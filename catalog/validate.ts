@@ -12,6 +12,15 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const KINDS = new Set(["service", "worker", "job"]);
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 const DEPENDENCIES: readonly DependencyKind[] = ["mysql", "redis", "activemq", "dynamodb"];
+/** The fields each env source offers (catalog/types.ts `EnvSource`). */
+const SOURCE_FIELDS: Record<string, readonly string[]> = {
+  mysql: ["host", "port", "user", "password", "database", "tlsCa"],
+  redis: ["hosts", "password", "tls"],
+  activemq: ["host", "port", "user", "password", "tls"],
+  dynamodb: ["endpoint", "region"],
+  service: ["url", "srv"],
+  platform: ["port", "logLevel", "environment"],
+};
 
 /**
  * Checks every entry and the relations between entries. Returns the catalog unchanged, or throws
@@ -71,6 +80,7 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
     }
     if (!Array.isArray(s.publicRoutes)) fail("publicRoutes", "must be an array");
     s.publicRoutes.forEach((r, i) => {
+      if (typeof r !== "object" || r === null) fail(`publicRoutes[${i}]`, "must be {method, path}");
       if (!METHODS.has(r.method))
         fail(`publicRoutes[${i}].method`, `must be one of ${[...METHODS].join(", ")}`);
       if (typeof r.path !== "string" || !r.path.startsWith("/"))
@@ -113,7 +123,24 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       if (!DEPENDENCIES.includes(key as DependencyKind))
         fail(`uses.${key}`, `unknown dependency; known: ${DEPENDENCIES.join(", ")}`);
     }
+    if (s.uses.dynamodb && !Array.isArray(s.uses.dynamodb.tables))
+      fail("uses.dynamodb.tables", "must be an array of tables");
+    if (s.uses.activemq) {
+      const destinations = s.uses.activemq.destinations;
+      if (!Array.isArray(destinations) || destinations.length === 0)
+        fail("uses.activemq.destinations", "must list the /queue/ or /topic/ destinations the service uses");
+      destinations.forEach((d, i) => {
+        if (typeof d !== "string" || !/^\/(queue|topic)\/[A-Za-z0-9._-]+$/.test(d))
+          fail(
+            `uses.activemq.destinations[${i}]`,
+            `must be /queue/<name> or /topic/<name> (got ${JSON.stringify(d)})`,
+          );
+      });
+    }
     s.uses.dynamodb?.tables.forEach((t, i) => {
+      if (typeof t !== "object" || t === null) fail(`uses.dynamodb.tables[${i}]`, "must be a table");
+      if (typeof t.hashKey !== "string" || t.hashKey === "")
+        fail(`uses.dynamodb.tables[${i}].hashKey`, "is required");
       if (!/^[A-Za-z0-9_.-]{3,255}$/.test(t.name))
         fail(`uses.dynamodb.tables[${i}].name`, "is not a valid table name");
       if (!(t.readCapacity >= 1 && t.writeCapacity >= 1))
@@ -123,6 +150,8 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
       if (t.ttlAttribute === t.hashKey)
         fail(`uses.dynamodb.tables[${i}].ttlAttribute`, "cannot be the hash key");
     });
+    if (typeof s.env !== "object" || s.env === null || Array.isArray(s.env))
+      fail("env", "is required (use {} for none)");
     if (s.uses.mysql) {
       // RDS runs with require_secure_transport=1 and creates every account REQUIRE SSL (as the
       // Kubernetes and local realizations serve TLS): a MySQL user connects over verified TLS only.
@@ -138,6 +167,7 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
         );
     }
     if (!Array.isArray(s.calls)) fail("calls", "must be an array of service names");
+    if (s.calls.includes(s.name)) fail("calls", "a service does not call itself over the network");
     for (const [variable, source] of Object.entries(s.env ?? {})) {
       if (!ENV_NAME.test(variable)) fail(`env.${variable}`, "must be an UPPER_SNAKE_CASE name");
       checkSource(source, s, (problem) => fail(`env.${variable}`, problem));
@@ -176,6 +206,10 @@ export function validateCatalog(services: readonly ServiceSpec[], repoRoot?: str
 function checkSource(source: EnvSource, s: ServiceSpec, fail: (problem: string) => never): void {
   if (typeof source !== "object" || source === null || typeof source.from !== "string")
     fail("must be an env source object");
+  const fields = SOURCE_FIELDS[source.from];
+  const field = (source as { field?: unknown }).field;
+  if (fields && !fields.includes(field as string))
+    fail(`${source.from} has no field ${JSON.stringify(field)}; it offers ${fields.join(", ")}`);
   switch (source.from) {
     case "literal":
       if (typeof source.value !== "string") fail("literal value must be a string");

@@ -68,6 +68,28 @@ describe("service catalog", () => {
       { env: { port: { from: "platform", field: "port" } } },
       /sample-api\.env\.port/,
     ],
+    ["a missing env", (s) => Object.assign(s, { env: undefined }), /sample-api\.env: is required/],
+    [
+      "a null public route",
+      (s) => Object.assign(s, { publicRoutes: [null] }),
+      /sample-api\.publicRoutes\[0\]: must be/,
+    ],
+    [
+      "tables that are not a list",
+      { uses: { dynamodb: { tables: "orders" as never } } },
+      /sample-api\.uses\.dynamodb\.tables: must be an array/,
+    ],
+    [
+      "a broker use without destinations",
+      { uses: { activemq: {} as never } },
+      /sample-api\.uses\.activemq\.destinations: must list/,
+    ],
+    [
+      "an env field its source does not have",
+      { env: { APP_PORT: { from: "platform", field: "region" as never } } },
+      /sample-api\.env\.APP_PORT: platform has no field "region"; it offers port, logLevel, environment/,
+    ],
+    ["a call to itself", { calls: ["sample-api"] }, /sample-api\.calls: a service does not call itself/],
     [
       "a TTL on the hash key",
       {
@@ -90,6 +112,7 @@ describe("service catalog", () => {
   for (const [what, change, message] of broken) {
     it(`rejects ${what}, naming the field`, () => {
       const entry = typeof change === "function" ? sample() : sample(change);
+      if (typeof change === "function") change(entry);
       assert.throws(
         () => validateCatalog([entry], repoRoot),
         (e: unknown) => e instanceof CatalogError && message.test(e.message),

@@ -6,8 +6,11 @@ import {
   anchorsOf,
   checkDocs,
   cliOptionsOf,
+  commandProper,
+  commandsOf,
   formatProblem,
   githubSlug,
+  isCheckedCommand,
   splitCommands,
 } from "./markdown-checker";
 
@@ -128,6 +131,25 @@ describe("docs checker", () => {
       ["d", "e # f"],
     ]);
     assert.deepEqual(splitCommands("x | y; z || w"), [["x"], ["y"], ["z"], ["w"]]);
+  });
+
+  it("names a command from its tool on, and nothing for shell syntax that runs nothing itself", () => {
+    const proper = (line: string) => splitCommands(line).map(commandProper);
+    assert.deepEqual(proper(`WEBHOOK=http://x npx tsx main.ts`), [["npx", "tsx", "main.ts"]]);
+    assert.deepEqual(proper(`CLUSTER=$(aws ecs list-clusters --output text)`), [
+      ["aws", "ecs", "list-clusters", "--output", "text)"],
+    ]);
+    assert.deepEqual(proper("while read -r image; do service=$image; done"), [
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    assert.deepEqual(proper("sudo apt-get install -y jq"), [["sudo", "apt-get", "install", "-y", "jq"]]);
+    const shown = commandsOf(["```", "npm start   # runs", "internet ─► ALB", "```"].join("\n"));
+    assert.deepEqual(
+      shown.filter(isCheckedCommand).map((c) => c.words),
+      [["npm", "start"]],
+    );
   });
 
   it("reads the options a CLI declares with parseArgs", () => {

@@ -563,10 +563,11 @@ function fileMustExist(facts: RepoFacts, cwd: string | undefined, path: string, 
 }
 
 /**
- * Checks one simple command; `cwd` is where the doc's block stands (the repository root, until a
- * `cd`; undefined once it changed to a directory this check cannot see, which turns file checks off).
+ * A simple command from its tool on: leading shell keywords and `KEY=value` assignments dropped
+ * (`KEY=$(tool args…)` becomes `tool args…`, the command substituted). Undefined for shell syntax
+ * that runs nothing by itself: loop and `if` words, `done`, braces, `[ … ]`, a bare assignment.
  */
-export function checkCommand(facts: RepoFacts, words: string[], cwd: string | undefined): string[] {
+export function commandProper(words: string[]): string[] | undefined {
   let rest = [...words];
   while (rest.length > 0 && (SHELL_KEYWORDS.has(rest[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!))) {
     // `KEY=$(tool args…)`: the substituted command is the one to check
@@ -577,6 +578,29 @@ export function checkCommand(facts: RepoFacts, words: string[], cwd: string | un
     }
     rest.shift();
   }
+  const tool = rest[0];
+  if (tool === undefined) return undefined;
+  if (SHELL_BLOCK_OPENERS.test(tool) || tool === "[" || tool === "{" || tool === "}" || tool.startsWith("$("))
+    return undefined;
+  return rest;
+}
+
+/**
+ * Whether a shown command is one the docs check counts: every command of a shell block, and in a
+ * block without a language only lines that start with a known tool or a `./script`.
+ */
+export function isCheckedCommand({ strict, words }: ShownCommand): boolean {
+  const tool = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  return strict || (tool !== undefined && (KNOWN_TOOLS.has(tool) || tool.startsWith("./")));
+}
+
+/**
+ * Checks one simple command; `cwd` is where the doc's block stands (the repository root, until a
+ * `cd`; undefined once it changed to a directory this check cannot see, which turns file checks off).
+ */
+export function checkCommand(facts: RepoFacts, words: string[], cwd: string | undefined): string[] {
+  const rest = commandProper(words);
+  if (rest === undefined) return [];
   if (rest[0] === "sudo" || rest[0] === "env" || rest[0] === "time") {
     rest.shift();
     while (rest.length > 0 && (rest[0]!.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)))
@@ -584,8 +608,6 @@ export function checkCommand(facts: RepoFacts, words: string[], cwd: string | un
   }
   const [tool, ...args] = rest;
   if (tool === undefined) return [];
-  if (SHELL_BLOCK_OPENERS.test(tool) || tool === "[" || tool === "{" || tool === "}" || tool.startsWith("$("))
-    return [];
 
   if (tool === "npm") {
     const [sub, ...more] = args;
@@ -649,12 +671,11 @@ export function checkCommands(facts: RepoFacts, file: string, content: string): 
   // Commands run from the repository root unless a block changes directory.
   let cwd: string | undefined = facts.root;
   let currentBlock = -1;
-  for (const { line, block, strict, words } of commandsOf(content)) {
+  for (const shown of commandsOf(content)) {
+    const { line, block, words } = shown;
     if (block !== currentBlock) cwd = facts.root;
     currentBlock = block;
-    const tool = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
-    const looksLikeCommand = tool !== undefined && (KNOWN_TOOLS.has(tool) || tool.startsWith("./"));
-    if (!strict && !looksLikeCommand) continue;
+    if (!isCheckedCommand(shown)) continue;
     for (const message of checkCommand(facts, words, cwd)) problems.push({ file: at, line, message });
     if (words[0] === "cd") {
       const target = words[1];

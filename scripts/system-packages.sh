@@ -27,6 +27,7 @@ declare -A packages=(
   [prometheus-mysqld-exporter]=prometheus-mysqld-exporter
   [prometheus-redis-exporter]=prometheus-redis-exporter
   [openssl]=openssl
+  [jq]=jq
   [/usr/share/java/xstream.jar]=libxstream-java
   [/usr/share/java/jettison.jar]=libjettison-java
 )

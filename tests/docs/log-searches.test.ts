@@ -10,15 +10,6 @@ import { markdownFiles, parseMarkdown } from "./markdown-checker";
  * doc still shows it and it still does exactly this, and fails once the doc is fixed (remove the
  * entry then). Listed here because the docs are not this test's to change.
  */
-const KNOWN_WRONG: { doc: string; text: string; problem: string }[] = [
-  {
-    doc: "docs/local-runner.md",
-    text: `jq -c 'select(.level >= 40 or .level == "warn" or .level == "error")' .local/logs/*.log`,
-    problem:
-      'the runner wraps non-JSON output with string levels ("info"), and jq orders every string after every number, so `.level >= 40` selects wrapped info lines too',
-  },
-];
-
 const REQUEST = "docs-req-1";
 const now = Date.parse("2026-11-21T10:00:00Z");
 /** What `.local/logs/` holds after a run: pino lines of services, wrapped lines of servers, runner events. */
@@ -27,6 +18,7 @@ const LOGS: Record<string, Record<string, unknown>[]> = {
     { level: 30, time: now, service: "todo", reqId: REQUEST, msg: "todo pino info" },
     { level: 40, time: now + 1, service: "todo", msg: "todo pino warn" },
     { level: 50, time: now + 2, service: "todo", reqId: REQUEST, msg: "todo pino error" },
+    { level: 60, time: now + 4, service: "todo", msg: "todo pino fatal" },
   ],
   "order-api": [
     { level: 30, time: now, service: "order-api", reqId: REQUEST, msg: "order-api pino info" },
@@ -72,6 +64,8 @@ const found = (stdout: string) =>
 const isNumber = (level: unknown): level is number => typeof level === "number";
 const WARN_OR_WORSE = (l: Record<string, unknown>) =>
   isNumber(l.level) ? l.level >= 40 : ["warn", "error", "fatal"].includes(String(l.level));
+const ERROR_OR_WORSE = (l: Record<string, unknown>) =>
+  isNumber(l.level) ? l.level >= 50 : ["error", "fatal"].includes(String(l.level));
 
 /** Every grep/jq line over `.local/logs/*.log` the docs show, as written (comment included). */
 function shownSearches(): { at: string; text: string }[] {
@@ -101,38 +95,17 @@ describe("docs: the grep/jq log searches shown, on sample .local/logs lines", ()
   it("each search finds what it says it finds", async () => {
     const searches = shownSearches();
     assert.ok(searches.length >= 4, `the docs show grep and jq searches: ${JSON.stringify(searches)}`);
-    const stillWrong = new Set<string>();
     for (const { at, text } of searches) {
       const { stdout } = await bash(text.replaceAll("<x-request-id>", REQUEST), { cwd: dir });
-      if (text.includes(`'"level":50'`))
-        assert.deepEqual(
-          found(stdout),
-          msgs((l) => l.level === 50),
-          `${at}: ${text}`,
-        );
-      else if (text.includes(`"reqId":"<x-request-id>"`))
-        assert.deepEqual(
-          found(stdout),
-          msgs((l) => l.reqId === REQUEST),
-          `${at}: ${text}`,
-        );
-      else if (text.startsWith("jq ") && text.includes(".level >= 40")) {
-        const got = found(stdout);
-        for (const wanted of msgs(WARN_OR_WORSE)) assert.ok(got.includes(wanted), `${at}: finds ${wanted}`);
-        const extra = got.filter((m) => !msgs(WARN_OR_WORSE).includes(m));
-        const known = KNOWN_WRONG.find((k) => at.startsWith(`${k.doc}:`) && text.startsWith(k.text));
-        if (extra.length > 0 && known) {
-          assert.deepEqual(
-            extra,
-            ["mysql wrapped info"],
-            `${at}: wrong beyond what is known: ${known.problem}`,
-          );
-          stillWrong.add(known.text);
-        } else assert.deepEqual(extra, [], `${at}: ${text} finds lines below warn`);
-      } else assert.fail(`${at}: a log search this test does not know what to expect of: ${text}`);
+      const expected = text.includes(`"reqId":"<x-request-id>"`)
+        ? msgs((l) => l.reqId === REQUEST)
+        : text.startsWith("grep ") && text.includes(`"level":(50|60|"error"|"fatal")`)
+          ? msgs(ERROR_OR_WORSE)
+          : text.startsWith("jq ") && text.includes("$l >= 40")
+            ? msgs(WARN_OR_WORSE)
+            : assert.fail(`${at}: a log search this test does not know what to expect of: ${text}`);
+      assert.deepEqual(found(stdout), expected, `${at}: ${text}`);
     }
-    const fixed = KNOWN_WRONG.filter((k) => !stillWrong.has(k.text)).map((k) => `${k.doc}: ${k.text}`);
-    assert.deepEqual(fixed, [], "fixed or no longer shown: remove from KNOWN_WRONG");
   });
 
   it("`rm -rf .local` (Instructions.md, resetting) removes the state directory", async () => {

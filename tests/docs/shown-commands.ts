@@ -161,10 +161,10 @@ export const RULES: Rule[] = [
   // ------------------------------------------------------------ the local system, by hand
   {
     command:
-      /^(grep -h "level":50|grep -h "reqId":"<x-request-id>"|jq -c select\(\.level) .*\.local\/logs\/\*\.log$/,
+      /^(grep -hE "level":\(50\|60\|"error"\|"fatal"\)|grep -h "reqId":"<x-request-id>"|jq -c select\(\.level) .*\.local\/logs\/\*\.log$/,
     placement: docsTest(
       "log-searches.test.ts",
-      ["shownSearches()", "KNOWN_WRONG"],
+      ["shownSearches()", "ERROR_OR_WORSE", "WARN_OR_WORSE"],
       "in a temp dir, on sample JSON lines",
     ),
   },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "../shared/s3-tls-only";
 import { nameTags } from "../shared/tags";
 import { type Transform, transform } from "../shared/transform";
 import type { ServiceFleetArgs } from "./args";
@@ -109,14 +110,7 @@ export function createAccessLogBucket(
               Action: "s3:PutObject",
               Resource: pulumi.interpolate`${bucket.arn}/${prefix}/AWSLogs/${account}/*`,
             },
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport(bucket.arn),
           ],
         }),
       },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "../../components/shared/s3-tls-only";
 
 /**
  * The backup bucket the MySQL CronJob writes to: private, encrypted, dumps expiring after the
@@ -42,16 +43,7 @@ export function backupBucket(
       bucket: bucket.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
+        Statement: [denyInsecureTransport(bucket.arn)],
       }),
     },
     opts,
